@@ -1,0 +1,3 @@
+from ihltag.cli import main
+
+main()

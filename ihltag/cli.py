@@ -1,0 +1,367 @@
+"""The command line: parse options, call the core, print, choose the exit status.
+
+Exit status: 0 all valid (and no finding at ``--fail-on``); 1 an invalid file or a
+finding at ``--fail-on``; 2 the run could not be made. Heavy modules (rich, the rule
+engine, report renderers) are imported inside the commands that need them, so that
+``ihltag --help`` and a one-file lint start quickly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="ihltag",
+    help="Validate conflict-incident YAML files and tag them against customary IHL rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(help="List, show and test the rule pack.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(rules_app, name="rules")
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class ReportFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+class Status(str, Enum):
+    violation = "violation"
+    possible = "possible"
+
+
+class SchemaName(str, Enum):
+    incident = "incident"
+    actors = "actors"
+    conflicts = "conflicts"
+
+
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rule pack folder (default: the "
+                                               "pack shipped with ihltag).", show_default=False)]
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Incident files or folders (default: "
+                                                       "the configured dataset).",
+                                                       show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of "
+                                                "standard output.", show_default=False)]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    sys.stderr.write(f"ihltag: {message}\n")
+    raise typer.Exit(code)
+
+
+def _config():  # type: ignore[no-untyped-def]
+    from ihltag.config import ConfigError, load
+
+    try:
+        return load()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _dataset_paths(paths: list[Path] | None, config) -> list[Path]:  # type: ignore[no-untyped-def]
+    if paths:
+        return paths
+    if config.dataset is not None:
+        return [config.dataset]
+    default = Path("incidents")
+    return [default] if default.is_dir() else [Path(".")]
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
+         keep: bool = False, only: list[Path] | None = None):  # type: ignore[no-untyped-def]
+    """The core run, with every 'cannot be made' condition turned into exit status 2."""
+    from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
+
+    try:
+        return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only)
+    except (RegistryError, RulePackError) as exc:
+        for d in exc.diagnostics:
+            sys.stderr.write(d.plain() + "\n")
+        what = "registry" if isinstance(exc, RegistryError) else "rule pack"
+        fail(f"the {what} is invalid; nothing was checked")
+    except DatasetError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    since: Annotated[str | None, typer.Option(help="Only files added or changed since this git "
+                                              "ref (checked against the whole dataset).")] = None,
+    format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="text, json, "
+                                                       "github or sarif.",
+                                                       show_default=False)] = None,
+    output: OutputOpt = None,
+    fail_on: Annotated[Status | None, typer.Option(help="Also exit 1 on a finding of this "
+                                                   "status or worse.")] = None,
+    strict: Annotated[bool | None, typer.Option("--strict", help="Warnings count as errors.",
+                                                show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    rules: RulesOpt = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes "
+                                             "(default: the cores available).",
+                                             show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
+                                           ".ihltag_cache/.")] = False,
+) -> None:
+    """Validate incident files and registries, then run every rule on every valid incident."""
+    config = _config()
+    targets = _dataset_paths(paths, config)
+    only = None
+    if since is not None:
+        from ihltag.dataset import DatasetError
+        from ihltag.gitdiff import changed_files
+
+        try:
+            only = changed_files(since, Path.cwd())
+        except DatasetError as exc:
+            fail(str(exc))
+    from ihltag.runner import default_jobs
+
+    run = _run(targets, rules or config.rules, jobs=jobs or config.jobs or default_jobs(),
+               cache=config.cache and not no_cache, only=only)
+    strict = config.strict if strict is None else strict
+    fail_on_status = fail_on.value if fail_on else config.fail_on
+    if format is None:
+        format = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    if format is CheckFormat.text and output is None and sys.stdout.isatty():
+        from rich.console import Console
+
+        from ihltag.formats.text import render_rich
+
+        render_rich(run, Console(), quiet)
+    elif format is CheckFormat.text:
+        from ihltag.formats.text import render_plain
+
+        _emit(render_plain(run, quiet), output)
+    else:
+        import importlib
+
+        module = importlib.import_module(f"ihltag.formats.{format.value}out"
+                                         if format is CheckFormat.json else
+                                         f"ihltag.formats.{format.value}")
+        _emit(module.render(run, quiet), output)
+    diags = run.diagnostics
+    bad = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
+    if fail_on_status:
+        from ihltag.engine import STATUS_ORDER
+
+        limit = STATUS_ORDER[fail_on_status]
+        bad = bad or any(STATUS_ORDER[f["status"]] >= limit for r in run.results for f in r.findings)
+    raise typer.Exit(1 if bad else 0)
+
+
+@app.command()
+def report(
+    paths: PathsArg = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Actor id or alias (repeatable).")] = None,
+    rule: Annotated[list[str] | None, typer.Option(help="Rule: CIHL-52, 52 or pillage "
+                                                   "(repeatable).")] = None,
+    conflict: Annotated[list[str] | None, typer.Option(help="Conflict id (repeatable).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this date "
+                                                  "(YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="Region (admin1), repeatable.")] = None,
+    status: Annotated[Status, typer.Option(help="The lowest status to include.")] = Status.possible,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.terminal,
+    output: OutputOpt = None,
+    include_confidential: Annotated[bool, typer.Option("--include-confidential",
+                                                       help="Print confidential sources too.")] = False,
+    include_supporting: Annotated[bool, typer.Option("--include-supporting", help="With --actor, "
+                                                     "also the forces that support it.")] = False,
+    exact_places: Annotated[bool, typer.Option("--exact-places", help="Show places marked "
+                                               "sensitive in full.")] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """The annotated violation report: findings by actor and rule, with sources as notes."""
+    config = _config()
+    from ihltag.report import ReportError, ReportOptions, build_report, render
+
+    run = _run(_dataset_paths(paths, config), rules or config.rules, keep=True)
+    options = ReportOptions(
+        actors=actor or [], rules=rule or [], conflicts=conflict or [], date_from=date_from,
+        date_to=date_to, regions=region or [], status=status.value,
+        include_confidential=include_confidential, include_supporting=include_supporting,
+        exact_places=exact_places)
+    try:
+        data = build_report(run, options)
+    except ReportError as exc:
+        fail(str(exc))
+    if format is ReportFormat.terminal and output is None:
+        from rich.console import Console
+
+        from ihltag.report.terminal import render_terminal
+
+        render_terminal(data, Console())
+        return
+    _emit(render(data, format.value), output)
+
+
+@rules_app.command("list")
+def rules_list(rules: RulesOpt = None) -> None:
+    """Every rule: id, title, the status it can reach, war-crime provision."""
+    pack = _pack(rules)
+    for r in pack.rules:
+        war = "; ".join(p for _, p in r.war_crime) or "-"
+        sys.stdout.write(f"{r.id:<10} {r.title:<45} up to {r.max_status:<9} {war}\n")
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None) -> None:
+    """A rule's text, elements, exceptions, defaults and citations."""
+    pack = _pack(rules)
+    rule = pack.find(rule_id)
+    if rule is None:
+        fail(f"no rule '{rule_id}'; known: {', '.join(r.id for r in pack.rules)}")
+    from ihltag.explain import describe_rule
+
+    sys.stdout.write(describe_rule(rule))
+
+
+@rules_app.command("test")
+def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")] = None,
+               rules: RulesOpt = None) -> None:
+    """Run the test cases written inside the rule files."""
+    pack = _pack(rules)
+    selected = pack.rules
+    if ids:
+        selected = []
+        for name in ids:
+            found = pack.find(name)
+            if found is None:
+                fail(f"no rule '{name}'")
+            selected.append(found)
+    from ihltag.ruletests import run_tests
+
+    results = run_tests(pack, selected)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if not r.ok:
+            sys.stdout.write(f"FAIL {r.rule} {r.name}: {r.message}\n")
+    sys.stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def explain(
+    incident: Annotated[str, typer.Argument(help="Incident id or file.")],
+    rule: Annotated[list[str] | None, typer.Option(help="Only this rule (repeatable).")] = None,
+    paths: Annotated[list[Path] | None, typer.Option("--dataset", help="Dataset folder.")] = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Every rule's evaluation of every act of one incident, including why rules did not fire."""
+    config = _config()
+    from ihltag.explain import explain_incident, find_incident
+
+    target = Path(incident)
+    dataset = _dataset_paths(paths, config)
+    if not target.is_file():
+        found = find_incident(incident, dataset)
+        if found is None:
+            fail(f"no incident '{incident}' in {', '.join(map(str, dataset))}")
+        target = found
+    run = _run([target], rules or config.rules, keep=True)
+    result = run.results[0]
+    if result.incident is None:
+        for d in result.diagnostics:
+            sys.stderr.write(d.plain() + "\n")
+        fail("the incident is invalid; fix it first", 1)
+    only = None
+    if rule:
+        only = set()
+        for name in rule:
+            r = run.pack.find(name)
+            if r is None:
+                fail(f"no rule '{name}'")
+            only.add(r.id)
+    sys.stdout.write(explain_incident(run, result, only))
+
+
+@app.command()
+def actors(paths: PathsArg = None) -> None:
+    """The actor registry: ids, kinds, aliases, whom they support and their conflicts."""
+    config = _config()
+    from ihltag.dataset import DatasetError, find_root
+    from ihltag.registry import RegistryError, load_registry
+
+    try:
+        reg = load_registry(find_root(_dataset_paths(paths, config)))
+    except RegistryError as exc:
+        for d in exc.diagnostics:
+            sys.stderr.write(d.plain() + "\n")
+        fail("the registry is invalid")
+    except DatasetError as exc:
+        fail(str(exc))
+    for a in reg.actors.values():
+        conflicts = ", ".join(c.id for c in reg.conflicts_of(a)) or "-"
+        supports = f" supports {a.supports};" if a.supports else ""
+        aliases = ", ".join(a.aliases) or "-"
+        sys.stdout.write(f"{a.id}: {a.name} [{a.kind}];{supports} conflicts: {conflicts}; "
+                         f"aliases: {aliases}\n")
+
+
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument()] = SchemaName.incident,
+    output: OutputOpt = None,
+) -> None:
+    """JSON Schema of incident files or registries, for editors and other tools."""
+    import json
+
+    from ihltag.schema import schema_for
+
+    _emit(json.dumps(schema_for(name.value), indent=2, ensure_ascii=False) + "\n", output)
+
+
+def _pack(rules: Path | None):  # type: ignore[no-untyped-def]
+    from ihltag.rules import RulePackError, load_pack
+
+    config = _config()
+    try:
+        return load_pack(rules or config.rules)
+    except RulePackError as exc:
+        for d in exc.diagnostics:
+            sys.stderr.write(d.plain() + "\n")
+        fail("the rule pack is invalid")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.stderr.write("ihltag: interrupted\n")
+        raise SystemExit(130) from None
+    except BrokenPipeError:  # pragma: no cover - `ihltag check | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None

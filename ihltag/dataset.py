@@ -1,0 +1,199 @@
+"""Finding a dataset, walking its incident files, and checking each one.
+
+Checking a file means: read it once, validate it once, check its references against
+the registries and its id against the whole dataset (file names are ids, so that needs
+no parsing of other files), then evaluate every rule on it. ``check_file`` is the unit
+of work that the parallel runner and the cache deal in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ihltag.diagnostics import Diagnostic, did_you_mean
+from ihltag.models import Incident
+from ihltag.registry import UNIDENTIFIED, Registry
+from ihltag.validation import validate
+from ihltag.yamlsafe import YamlError, decode, locate, parse_text, read_file
+
+REGISTRY_FILES = frozenset({"actors.yaml", "conflicts.yaml"})
+SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = frozenset({".git", ".ihltag_cache", "__pycache__", "node_modules", ".venv"})
+
+
+class DatasetError(Exception):
+    """The run cannot be made (missing path, no dataset root): exit 2."""
+
+
+def find_root(paths: Iterable[Path]) -> Path:
+    """The dataset root: walking up from the given paths to the folder with actors.yaml."""
+    roots: set[Path] = set()
+    for path in paths:
+        start = path.resolve()
+        here = start if start.is_dir() else start.parent
+        for folder in (here, *here.parents):
+            if (folder / "actors.yaml").is_file():
+                roots.add(folder)
+                break
+        else:
+            raise DatasetError(f"no dataset root above {path}: no folder on the way up holds "
+                               "actors.yaml (see docs/incident-format.md)")
+    if len(roots) > 1:
+        raise DatasetError("the paths belong to different datasets: "
+                           + ", ".join(sorted(map(str, roots))))
+    return roots.pop()
+
+
+def incident_files(folder: Path) -> Iterator[Path]:
+    """Every incident file under ``folder`` in a stable order (registries excluded)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        at_root = Path(dirpath) == folder
+        for name in sorted(filenames):
+            if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
+                yield Path(dirpath) / name
+
+
+def expand(paths: Iterable[Path], root: Path) -> list[Path]:
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise DatasetError(f"{path}: no such file or folder")
+        resolved = path.resolve()
+        items = incident_files(resolved) if resolved.is_dir() else iter([resolved])
+        for item in items:
+            if item.parent == root and item.name in REGISTRY_FILES:
+                continue
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+    return out
+
+
+def display_path(path: Path, base: Path) -> str:
+    """Paths as the user would write them: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass
+class FileResult:
+    """What checking one file found; plain data so it can be cached and sent between processes."""
+
+    file: str
+    id: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    acts_lines: list[int] = field(default_factory=list)
+    id_pos: tuple[int, int] = (1, 1)
+    incident: Incident | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    def to_cache(self) -> dict[str, Any]:
+        return {"id": self.id, "diagnostics": [d.as_dict() for d in self.diagnostics],
+                "findings": self.findings, "acts_lines": self.acts_lines,
+                "id_pos": list(self.id_pos)}
+
+    @classmethod
+    def from_cache(cls, file: str, data: dict[str, Any]) -> FileResult:
+        diags = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"], d["severity"])
+                 for d in data["diagnostics"]]
+        return cls(file, data["id"], diags, data["findings"], data["acts_lines"],
+                   (data["id_pos"][0], data["id_pos"][1]))
+
+
+def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str
+                     ) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for i, p in enumerate(incident.perpetrators):
+        if p.actor.casefold() == UNIDENTIFIED:
+            continue
+        if registry.resolve(p.actor) is None:
+            line, col = locate(doc_root, ("perpetrators", i, "actor"))
+            out.append(Diagnostic(file, line, col, "unknown-actor",
+                                  f"actor '{p.actor}' is not in actors.yaml{registry.hint(p.actor)}"
+                                  " (use 'unidentified' when the perpetrator is not known)"))
+    if incident.conflict is not None and incident.conflict not in registry.conflicts:
+        line, col = locate(doc_root, ("conflict",))
+        out.append(Diagnostic(file, line, col, "unknown-conflict",
+                              f"conflict '{incident.conflict}' is not in conflicts.yaml"
+                              f"{did_you_mean(incident.conflict, registry.conflicts)}"))
+    return out
+
+
+def warnings(incident: Incident, doc_root: Any, file: str) -> list[Diagnostic]:
+    """Data-quality advice: not errors, but ``--strict`` makes them count."""
+    out: list[Diagnostic] = []
+    for i, act in enumerate(incident.acts):
+        if act.type == "attack" and act.targeting is None:
+            line, col = locate(doc_root, ("acts", i, "type"))
+            out.append(Diagnostic(file, line, col, "advice-targeting",
+                                  f"acts[{i}] is an attack with no 'targeting': write "
+                                  "'targeting: unknown' if the sources do not say", "warning"))
+    return out
+
+
+def check_file(path: Path, display: str, registry: Registry, engine: Any,
+               raw: bytes | None = None, keep: bool = False) -> FileResult:
+    """Read, validate and evaluate one incident file. Never raises on bad input.
+
+    Cross-file checks (duplicate ids) are the runner's: this result depends only on the
+    file's bytes, the registries and the rule pack, which is what makes it cacheable.
+    """
+    result = FileResult(display)
+    try:
+        if raw is None:
+            doc = read_file(path, display)
+        else:
+            doc = parse_text(display, decode(display, raw))
+    except YamlError as exc:
+        result.diagnostics = exc.diagnostics
+        return result
+    incident, diags = validate(doc, Incident)
+    if incident is None:
+        result.diagnostics = diags
+        return result
+    result.id = incident.id
+    result.id_pos = locate(doc.root, ("id",))
+    stem = path.name.rsplit(".", 1)[0]
+    if incident.id != stem:
+        diags.append(Diagnostic(display, *result.id_pos, "id-mismatch",
+                                f"id '{incident.id}' differs from the file name '{path.name}': "
+                                f"rename the file to '{incident.id}.yaml' or change the id"))
+    diags.extend(check_references(incident, registry, doc.root, display))
+    diags.extend(warnings(incident, doc.root, display))
+    result.diagnostics = sorted(diags, key=Diagnostic.sort_key)
+    result.acts_lines = [locate(doc.root, ("acts", i))[0] for i in range(len(incident.acts))]
+    if result.valid and engine is not None:
+        result.findings = [f.as_dict() for f in engine.evaluate(incident)]
+    if keep:
+        result.incident = incident
+    return result
+
+
+def duplicate_ids(results: Iterable[FileResult], index: dict[str, list[str]]) -> None:
+    """Add a duplicate-id error to each file whose id another file of the dataset uses."""
+    for r in results:
+        others = [f for f in index.get(r.id or "", []) if f != r.file]
+        if others:
+            r.diagnostics.append(Diagnostic(r.file, *r.id_pos, "duplicate-id",
+                                            f"id '{r.id}' is also used by {', '.join(others)}"))
+            r.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def id_index(root: Path, base: Path) -> dict[str, list[str]]:
+    """File-name ids of the whole dataset; several files per id is a duplicate."""
+    index: dict[str, list[str]] = {}
+    for path in incident_files(root):
+        index.setdefault(path.name.rsplit(".", 1)[0], []).append(display_path(path, base))
+    return {k: v for k, v in index.items() if len(v) > 1}

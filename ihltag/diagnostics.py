@@ -1,0 +1,54 @@
+"""Located diagnostics: every problem the tool reports, with file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in one file. Lines and columns are 1-based, as editors show them."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.code)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    def plain(self) -> str:
+        """The greppable one-line form, ``file:line:col: severity[code] message``."""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}] {self.message}"
+
+
+def closest(word: str, choices: object) -> str | None:
+    """The closest valid spelling, for "did you mean" hints; None when nothing is close."""
+    import difflib
+
+    options = [str(c) for c in choices]  # type: ignore[attr-defined]
+    lowered = {o.lower(): o for o in options}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def did_you_mean(word: str, choices: object) -> str:
+    hint = closest(word, choices)
+    return f"; did you mean '{hint}'?" if hint else ""

@@ -1,0 +1,146 @@
+"""Evaluating every rule on every act, and the findings it produces.
+
+The status table of ``ihl-rules.md`` is applied to the three-valued results of the
+compiled elements and exceptions. Traces (which fact decided which element) are built
+only for acts that produce a finding, or when ``explain`` asks for everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ihltag.models import Incident
+from ihltag.registry import Registry
+from ihltag.rulelang import Ctx, Tri
+from ihltag.rules import Clause, Rule, RulePack
+from ihltag.vocab import CONFIDENCE_BY_ATTRIBUTION
+
+STATUS_ORDER = {"possible": 1, "violation": 2}
+
+
+def _word(value: Tri) -> str:
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+def decide(elements: list[Tri], exceptions: list[Tri]) -> str | None:
+    """The status table: ``violation``, ``possible`` or None (no finding)."""
+    if False in elements or True in exceptions:
+        return None
+    if None in elements or None in exceptions:
+        return "possible"
+    return "violation"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    id: str
+    description: str
+    value: str
+    because: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "description": self.description, "value": self.value,
+                "because": self.because}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    title: str
+    status: str | None  # None: no finding (only in explanations)
+    act: int
+    actors: tuple[dict[str, str], ...]
+    war_crime: str | None
+    elements: tuple[Evaluation, ...]
+    exceptions: tuple[Evaluation, ...]
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule, "title": self.title, "status": self.status, "act": self.act,
+            "actors": [dict(a) for a in self.actors], "war_crime": self.war_crime,
+            "elements": [e.as_dict() for e in self.elements],
+            "exceptions": [e.as_dict() for e in self.exceptions],
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(d["rule"], d["title"], d["status"], d["act"], tuple(d["actors"]), d["war_crime"],
+                   tuple(Evaluation(**e) for e in d["elements"]),
+                   tuple(Evaluation(**e) for e in d["exceptions"]), d.get("note", ""))
+
+
+class Engine:
+    """A rule pack bound to a registry: evaluate incidents with it."""
+
+    def __init__(self, pack: RulePack, registry: Registry) -> None:
+        self.pack = pack
+        self.registry = registry
+        self._compiled = [
+            (rule, tuple(c.node.fn for c in rule.elements), tuple(c.node.fn for c in rule.exceptions))
+            for rule in pack.rules
+        ]
+
+    def actors(self, incident: Incident) -> tuple[dict[str, str], ...]:
+        out = []
+        for p in incident.perpetrators:
+            actor = self.registry.resolve(p.actor)
+            out.append({"actor": actor.id if actor else p.actor, "attribution": p.attribution,
+                        "confidence": CONFIDENCE_BY_ATTRIBUTION[p.attribution],
+                        "involvement": p.involvement})
+        return tuple(out)
+
+    def evaluate(self, incident: Incident, everything: bool = False,
+                 only: set[str] | None = None) -> list[Finding]:
+        """Findings for every (rule, act); with ``everything``, non-findings too."""
+        nexus = self.registry.nexus(incident)
+        actors: tuple[dict[str, str], ...] | None = None
+        out: list[Finding] = []
+        for index, act in enumerate(incident.acts):
+            ctx = Ctx(incident, act, index, nexus)
+            for rule, elements, exceptions in self._compiled:
+                if only is not None and rule.id not in only:
+                    continue
+                e_vals = [f(ctx) for f in elements]
+                if False in e_vals and not everything:
+                    continue
+                x_vals = [f(ctx) for f in exceptions]
+                status = decide(e_vals, x_vals)
+                note = ""
+                if status and nexus.classification and nexus.classification not in rule.applies_to:
+                    status, note = None, f"the rule does not bind in a {nexus.classification}"
+                if status == "violation" and rule.max_status == "possible":
+                    status = "possible"
+                    note = "the decisive fact is never recorded: this is a flag for review"
+                if status is None and not everything:
+                    continue
+                if actors is None:
+                    actors = self.actors(incident)
+                out.append(self._finding(rule, ctx, status, actors, note))
+        return out
+
+    def _finding(self, rule: Rule, ctx: Ctx, status: str | None,
+                 actors: tuple[dict[str, str], ...], note: str) -> Finding:
+        def trace(clauses: tuple[Clause, ...]) -> tuple[Evaluation, ...]:
+            out = []
+            for c in clauses:
+                value, facts = c.node.explain(ctx)
+                out.append(Evaluation(c.id, c.description, _word(value), "; ".join(facts)))
+            return tuple(out)
+
+        war = None
+        if status is not None:
+            for cond, provision in rule.war_crime:
+                if cond is None or cond.fn(ctx) is True:
+                    war = provision
+                    break
+        return Finding(rule.id, rule.title, status, ctx.index, actors, war,
+                       trace(rule.elements), trace(rule.exceptions), note)
+
+
+def worst(findings: list[Finding]) -> int:
+    return max((STATUS_ORDER.get(f.status or "", 0) for f in findings), default=0)

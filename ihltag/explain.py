@@ -1,0 +1,93 @@
+"""Plain-text explanations: a rule described (``rules show``), an incident evaluated
+(``explain``), every element and exception with the facts that decided it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ihltag.dataset import FileResult, expand, find_root
+from ihltag.engine import Engine, Finding
+from ihltag.rulelang import FACTS, Node
+from ihltag.rules import Rule
+
+
+def _condition(node: Node, indent: str = "    ") -> list[str]:
+    if node.spec is not None:
+        fact = next(k for k, v in FACTS.items() if v is node.spec)
+        default = ("" if node.if_omitted is None else
+                   f"   [omitted counts as {'true' if node.if_omitted else 'false'}]")
+        return [f"{indent}{fact} {node.op} …{default}"]
+    lines = [f"{indent}{node.op}:"]
+    for child in node.children:
+        lines.extend(_condition(child, indent + "  "))
+    return lines
+
+
+def describe_rule(rule: Rule) -> str:
+    lines = [f"{rule.id} — {rule.title}", "", rule.text, "",
+             f"ICRC: {rule.icrc}"]
+    if rule.related:
+        lines.append(f"Related: {', '.join(rule.related)}")
+    lines.append(f"Applies in: {', '.join(sorted(rule.applies_to))}; reaches at most: {rule.max_status}")
+    for _, provision in rule.war_crime:
+        lines.append(f"War crime: {provision}")
+    lines += ["", "Elements (all must hold):"]
+    for c in rule.elements:
+        lines.append(f"  - {c.id}: {c.description}")
+    if rule.exceptions:
+        lines += ["", "Exceptions (any one defeats the rule):"]
+        for c in rule.exceptions:
+            lines.append(f"  - {c.id}: {c.description}")
+    if rule.defaults:
+        lines += ["", "Declared defaults for omitted facts:"]
+        lines += [f"  - {d}" for d in rule.defaults]
+    lines += ["", f"Inline tests: {len(rule.tests)}; file: {rule.path}", ""]
+    return "\n".join(lines)
+
+
+def find_incident(name: str, dataset: Sequence[Path]) -> Path | None:
+    """An incident file by id (its file name) anywhere in the dataset."""
+    try:
+        root = find_root(dataset)
+    except Exception:
+        return None
+    for path in expand([root], root):
+        if path.name.rsplit(".", 1)[0] == name:
+            return path
+    return None
+
+
+def explain_incident(run, result: FileResult, only: set[str] | None) -> str:  # type: ignore[no-untyped-def]
+    incident = result.incident
+    assert incident is not None
+    engine = Engine(run.pack, run.registry)
+    nexus = run.registry.nexus(incident)
+    lines = [f"{incident.id} — {incident.title}", f"{result.file}", "",
+             f"party: {_tri(nexus.party)}; nexus: {_tri(nexus.nexus)} ({nexus.why})",
+             f"conflicts: {', '.join(c.id for c in nexus.conflicts) or 'none'}", ""]
+    findings = engine.evaluate(incident, everything=True, only=only)
+    for i, act in enumerate(incident.acts):
+        desc = f"{act.type} on {act.target}" + (f" by {act.means}" if act.means else "")
+        lines.append(f"acts[{i}] (line {result.acts_lines[i]}): {desc}")
+        for f in (f for f in findings if f.act == i):
+            lines.extend(_finding(f))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _tri(v: bool | None) -> str:
+    return "unknown" if v is None else str(v).lower()
+
+
+def _finding(f: Finding) -> list[str]:
+    verdict = f.status.upper() if f.status else "no finding"
+    lines = [f"  {f.rule} {f.title}: {verdict}" + (f" — {f.note}" if f.note else "")]
+    for label, items in (("element", f.elements), ("exception", f.exceptions)):
+        for e in items:
+            lines.append(f"    {label} {e.id} = {e.value}: {e.description}")
+            if e.because:
+                lines.append(f"      because {e.because}")
+    if f.status and f.war_crime:
+        lines.append(f"    war crime: {f.war_crime}")
+    return lines

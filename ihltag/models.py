@@ -1,0 +1,239 @@
+"""Pydantic models of incident format version 1, and of the actor and conflict registries.
+
+``extra="forbid"`` everywhere: an unknown key is almost always a typo. Vocabularies come
+from ``ihltag.vocab`` so that validation, hints, the JSON Schema and the docs agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+
+from ihltag import vocab
+from ihltag.dates import Span, check_not_future, parse_span
+
+if TYPE_CHECKING:
+    ActType = TargetType = MeansType = VictimGroup = Targeting = Reason = str
+    Attribution = Involvement = SourceKind = Reliability = ActorKind = Classification = str
+else:
+    def _lit(v: vocab.Vocab) -> Any:
+        return Literal[tuple(v)]
+
+    ActType = _lit(vocab.ACT_TYPES)
+    TargetType = _lit(vocab.TARGETS)
+    MeansType = _lit(vocab.MEANS)
+    VictimGroup = _lit(vocab.VICTIM_GROUPS)
+    Targeting = _lit(vocab.TARGETING)
+    Reason = _lit(vocab.REASONS)
+    Attribution = _lit(vocab.ATTRIBUTION)
+    Involvement = _lit(vocab.INVOLVEMENT)
+    SourceKind = _lit(vocab.SOURCE_KINDS)
+    Reliability = _lit(vocab.RELIABILITY)
+    ActorKind = _lit(vocab.ACTOR_KINDS)
+    Classification = _lit(vocab.CLASSIFICATIONS)
+
+_ID = re.compile(r"[a-z][a-z0-9-]{2,79}\Z")
+_URL = re.compile(r"https?://[^\s]+\Z")
+
+
+def _date_text(value: Any) -> Any:
+    """A bare year may be written unquoted (YAML reads it as a number)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _valid_date(text: str) -> str:
+    span = parse_span(text)
+    check_not_future(span)
+    return text
+
+
+def _single_date(text: str) -> str:
+    if "/" in text:
+        raise ValueError(f"'{text}' is a range; a single date is expected here")
+    return _valid_date(text)
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text.strip():
+        raise ValueError("must be one line")
+    return text
+
+
+def _url(text: str) -> str:
+    if not _URL.match(text):
+        raise ValueError(f"'{text}' is not an http(s) URL")
+    return text
+
+
+def _credibility(value: Any) -> Any:
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+DateText = Annotated[str, BeforeValidator(_date_text), AfterValidator(_valid_date)]
+SingleDate = Annotated[str, BeforeValidator(_date_text), AfterValidator(_single_date)]
+Url = Annotated[str, AfterValidator(_url)]
+Count = Annotated[StrictInt, Field(ge=0)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=False, frozen=True
+    )
+
+
+class Location(_Model):
+    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    admin1: Text | None = None
+    admin2: Text | None = None
+    place: Text | None = None
+    lat: Annotated[float, Field(ge=-90, le=90, strict=False)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180, strict=False)] | None = None
+    sensitive: StrictBool = False
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both 'lat' and 'lon', or neither")
+        return self
+
+
+class Perpetrator(_Model):
+    actor: Text
+    attribution: Attribution
+    involvement: Involvement = "direct"
+
+
+class Act(_Model):
+    type: ActType
+    target: TargetType
+    means: MeansType | None = None
+    count: Count | None = None
+    victim_groups: list[VictimGroup] | None = None
+    targeting: Targeting | None = None
+    military_objective_present: StrictBool | None = None
+    direct_participation: StrictBool | None = None
+    in_custody: StrictBool | None = None
+    demand: Text | None = None
+    released: StrictBool | None = None
+    fate_disclosed: StrictBool | None = None
+    reason: Reason | None = None
+    victim_activated: StrictBool | None = None
+    warning: StrictBool | None = None
+    note: str | None = None
+
+
+class Range(_Model):
+    low: Count | None = None
+    best: Count | None = None
+    high: Count | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        given = [v for v in (self.low, self.best, self.high) if v is not None]
+        if not given:
+            raise ValueError("give at least one of 'low', 'best', 'high'")
+        if given != sorted(given):
+            raise ValueError("must satisfy low ≤ best ≤ high")
+        return self
+
+    @property
+    def central(self) -> int:
+        """The figure reports add up: ``best``, else ``low``, else ``high``."""
+        for v in (self.best, self.low, self.high):
+            if v is not None:
+                return v
+        return 0  # pragma: no cover - excluded by validation
+
+
+Figure = Count | Range
+
+
+class Casualties(_Model):
+    killed: Figure | None = None
+    injured: Figure | None = None
+    abducted: Figure | None = None
+    missing: Figure | None = None
+    displaced: Figure | None = None
+
+
+class Source(_Model):
+    publisher: Text
+    title: Text
+    date: SingleDate | None = None
+    url: Url | None = None
+    kind: SourceKind | None = None
+    reference: str | None = None
+    archive_url: Url | None = None
+    reliability: Reliability | None = None
+    credibility: Annotated[
+        StrictInt, BeforeValidator(_credibility), Field(ge=1, le=6)
+    ] | None = None
+    confidential: StrictBool = False
+
+
+class Incident(_Model):
+    format: Literal[1] = 1
+    id: Annotated[str, Field(pattern=_ID.pattern.rstrip("\\Z") + "$")]
+    title: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+    date: DateText
+    location: Location
+    conflict: Text | None = None
+    perpetrators: Annotated[list[Perpetrator], Field(min_length=1)]
+    acts: Annotated[list[Act], Field(min_length=1)]
+    casualties: Casualties | None = None
+    sources: Annotated[list[Source], Field(min_length=1)]
+    summary: Annotated[str, Field(min_length=1, max_length=4000)]
+    tags: list[str] | None = None
+
+    @property
+    def span(self) -> Span:
+        return parse_span(self.date)
+
+
+class Actor(_Model):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")]
+    name: Text
+    aliases: list[Text] = []
+    kind: ActorKind
+    supports: Text | None = None
+
+
+class Conflict(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,79}$")]
+    name: Text
+    classification: Classification
+    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    parties: Annotated[list[Text], Field(min_length=1)]
+    start: SingleDate
+    end: SingleDate | None = None
+    law: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Conflict:
+        if self.end is not None and parse_span(self.end).end < parse_span(self.start).start:
+            raise ValueError(f"'end' ({self.end}) is before 'start' ({self.start})")
+        return self
+
+    @property
+    def span(self) -> Span:
+        end = parse_span(self.end).end if self.end else None
+        start = parse_span(self.start).start
+        from datetime import date as _date
+
+        return Span(start, end or _date.max, f"{self.start}/{self.end or ''}")

@@ -1,0 +1,216 @@
+"""The actor and conflict registries, name matching, and the nexus to a conflict.
+
+Names are matched without regard to case, accents or the kind of apostrophe, because
+sources spell them every way (``Jama’a``, ``JAMA'A``, ``Tilé``/``Tile``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ihltag.dates import Span
+from ihltag.diagnostics import Diagnostic, closest, did_you_mean
+from ihltag.models import Actor, Conflict, Incident
+from ihltag.validation import diagnostics as pyd_diagnostics
+from ihltag.vocab import PARTY_KINDS
+from ihltag.yamlsafe import Document, YamlError, locate, read_file
+
+UNIDENTIFIED = "unidentified"
+Tri = bool | None
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and apostrophe-insensitive key for a name."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    for ch in "’‘`´ʼ":
+        text = text.replace(ch, "'")
+    return " ".join(text.casefold().split())
+
+
+class RegistryError(Exception):
+    """The registries cannot be used: the run cannot be made (exit 2)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.plain() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Nexus:
+    """What the registries say about an incident's perpetrators and conflict."""
+
+    conflicts: tuple[Conflict, ...]
+    party: Tri
+    nexus: Tri
+    classification: str | None
+    why: str
+
+
+@dataclass
+class Registry:
+    actors: dict[str, Actor] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # folded name -> actor id
+
+    def resolve(self, name: str) -> Actor | None:
+        actor_id = self.names.get(fold(name))
+        return self.actors.get(actor_id) if actor_id else None
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        import difflib
+
+        keys = difflib.get_close_matches(fold(name), list(self.names), n=n * 3, cutoff=0.5)
+        seen: list[str] = []
+        for k in keys:
+            aid = self.names[k]
+            if aid not in seen:
+                seen.append(aid)
+        return seen[:n]
+
+    def hint(self, name: str) -> str:
+        match = closest(fold(name), list(self.names))
+        return f"; did you mean '{self.names[match]}'?" if match else ""
+
+    def conflicts_of(self, actor: Actor) -> list[Conflict]:
+        key = actor.supports or actor.id
+        return [c for c in self.conflicts.values() if actor.id in c.parties or key in c.parties]
+
+    def nexus(self, incident: Incident) -> Nexus:
+        """Party and nexus facts, as incident-format.md ("Nexus") and ihl-rules.md define them."""
+        span = incident.span
+        found: dict[str, Conflict] = {}
+        party: Tri = False
+        unidentified = False
+        notes: list[str] = []
+        for p in incident.perpetrators:
+            actor = self.resolve(p.actor)
+            if actor is None:
+                unidentified = True
+                notes.append(f"{p.actor}: perpetrator not identified")
+                continue
+            fitting = self._fitting(incident, actor, span)
+            for conflict in fitting:
+                found[conflict.id] = conflict
+            if fitting and actor.kind in PARTY_KINDS:
+                party = True
+            via = f" supporting {actor.supports}" if actor.supports else ""
+            where = ", ".join(c.id for c in fitting) if fitting else "no conflict fits"
+            notes.append(f"{actor.id}: {actor.kind.replace('_', ' ')}{via}; {where}")
+        if party is not True and unidentified:
+            party = None
+        nexus: Tri = True if found else (None if unidentified else False)
+        kinds = {c.classification for c in found.values()}
+        return Nexus(tuple(found.values()), party, nexus,
+                     kinds.pop() if len(kinds) == 1 else None, "; ".join(notes))
+
+    def _fitting(self, incident: Incident, actor: Actor, span: Span) -> list[Conflict]:
+        sides = {actor.id} | ({actor.supports} if actor.supports else set())
+        if incident.conflict:
+            c = self.conflicts.get(incident.conflict)
+            return [c] if c is not None and sides & set(c.parties) else []
+        return [c for c in self.conflicts.values()
+                if c.country == incident.location.country and sides & set(c.parties)
+                and c.span.overlaps(span)]
+
+
+def _load_list(path: Path, model: type[Actor] | type[Conflict], display: str
+               ) -> tuple[Document | None, list[Any], list[Diagnostic]]:
+    try:
+        doc = read_file(path, display)
+    except YamlError as exc:
+        return None, [], exc.diagnostics
+    if not isinstance(doc.data, list):
+        return doc, [], [Diagnostic(display, 1, 1, "wrong-type",
+                                    "a registry file is a list of entries ('- id: ...')")]
+    items: list[Any] = []
+    diags: list[Diagnostic] = []
+    adapter = TypeAdapter(model)
+    for i, entry in enumerate(doc.data):
+        try:
+            items.append(adapter.validate_python(entry))
+        except ValidationError as exc:
+            diags.extend(pyd_diagnostics(doc, exc, model, prefix=(i,)))
+    return doc, items, diags
+
+
+def load_registry(root: Path, display_root: str = "") -> Registry:
+    """Load and cross-check ``actors.yaml`` and ``conflicts.yaml``; raise ``RegistryError``."""
+    reg = Registry()
+    diags: list[Diagnostic] = []
+    docs: dict[str, Document | None] = {}
+    loaded: dict[str, list[Any]] = {}
+    for name, model in (("actors.yaml", Actor), ("conflicts.yaml", Conflict)):
+        path = root / name
+        display = f"{display_root}{name}"
+        if not path.is_file():
+            diags.append(Diagnostic(display, 1, 1, "missing-registry",
+                                    f"the dataset root {root} has no {name}"))
+            continue
+        docs[name], loaded[name], found = _load_list(path, model, display)
+        diags.extend(found)
+    if diags:
+        raise RegistryError(diags)
+    actors_doc, conflicts_doc = docs["actors.yaml"], docs["conflicts.yaml"]
+    a_name, c_name = f"{display_root}actors.yaml", f"{display_root}conflicts.yaml"
+
+    def at(doc: Document | None, loc: tuple[int | str, ...]) -> tuple[int, int]:
+        return locate(doc.root if doc else None, loc)
+
+    owner: dict[str, tuple[str, int]] = {}
+    for i, actor in enumerate(loaded["actors.yaml"]):
+        if actor.id in reg.actors:
+            diags.append(Diagnostic(a_name, *at(actors_doc, (i, "id")), "duplicate-actor",
+                                    f"actor id '{actor.id}' is defined twice"))
+            continue
+        reg.actors[actor.id] = actor
+        for j, name in enumerate([actor.id, actor.name, *actor.aliases]):
+            key = fold(name)
+            if key == fold(UNIDENTIFIED):
+                diags.append(Diagnostic(a_name, *at(actors_doc, (i,)), "reserved-name",
+                                        "'unidentified' is reserved for unknown perpetrators"))
+            prev = owner.get(key)
+            if prev and prev[0] != actor.id:
+                loc: tuple[int | str, ...] = (i, "aliases", j - 2) if j >= 2 else (i, "name")
+                diags.append(Diagnostic(a_name, *at(actors_doc, loc), "duplicate-alias",
+                                        f"name '{name}' is already used by actor '{prev[0]}'"))
+            elif not prev:
+                owner[key] = (actor.id, i)
+                reg.names[key] = actor.id
+    for i, actor in enumerate(loaded["actors.yaml"]):
+        if actor.supports and actor.supports not in reg.actors:
+            diags.append(Diagnostic(a_name, *at(actors_doc, (i, "supports")), "unknown-actor",
+                                    f"supports '{actor.supports}', which is not an actor id"
+                                    f"{did_you_mean(actor.supports, reg.actors)}"))
+    for i, conflict in enumerate(loaded["conflicts.yaml"]):
+        if conflict.id in reg.conflicts:
+            diags.append(Diagnostic(c_name, *at(conflicts_doc, (i, "id")), "duplicate-conflict",
+                                    f"conflict id '{conflict.id}' is defined twice"))
+        reg.conflicts[conflict.id] = conflict
+        for j, party in enumerate(conflict.parties):
+            if party not in reg.actors:
+                diags.append(Diagnostic(c_name, *at(conflicts_doc, (i, "parties", j)),
+                                        "unknown-actor", f"party '{party}' is not an actor id"
+                                        f"{did_you_mean(party, reg.actors)}"))
+    if diags:
+        raise RegistryError(diags)
+    return reg
+
+
+def registry_from_data(actors: list[Any], conflicts: list[Any]) -> Registry:
+    """A registry from in-memory data (the rule packs' inline tests)."""
+    reg = Registry()
+    for raw in actors:
+        actor = Actor.model_validate(raw)
+        reg.actors[actor.id] = actor
+        for name in (actor.id, actor.name, *actor.aliases):
+            reg.names.setdefault(fold(name), actor.id)
+    for raw in conflicts:
+        conflict = Conflict.model_validate(raw)
+        reg.conflicts[conflict.id] = conflict
+    return reg

@@ -1,0 +1,178 @@
+"""Turning pydantic's errors into located messages a researcher understands.
+
+pydantic reports a ``loc`` path into the data; ``yamlsafe.locate`` maps it back to a
+YAML node. Messages name the field the way the file writes it (``acts[0].type``) and
+suggest the closest valid spelling for unknown keys and vocabulary values.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ihltag.diagnostics import Diagnostic, did_you_mean
+from ihltag.yamlsafe import Document, locate
+
+M = TypeVar("M", bound=BaseModel)
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _clean_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Drop pydantic's internal steps (union branches, validator names) from a loc."""
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+            out.append(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+            out.append(part)
+        elif isinstance(data, dict) and isinstance(part, str) and not _internal(part):
+            out.append(part)  # a missing key: the last step
+            data = None
+    return tuple(out)
+
+
+def _internal(part: str) -> bool:
+    return any(ch in part for ch in "[(") or part in {"constrained-int", "int", "str", "bool"}
+
+
+def dotted(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class whose fields are allowed at ``loc`` (for unknown-key hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    """From ``list[Act] | None`` or ``Annotated[...]`` to the model class inside, if any."""
+    for _ in range(6):
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (list, typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = next((a for a in models if isinstance(a, type) and issubclass(a, BaseModel)),
+                      models[0] if models else tp)
+        else:
+            break
+    return tp
+
+
+def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tuple[str, str, bool]:
+    """(code, message, point at the key rather than the value)."""
+    kind = err["type"]
+    where = dotted(loc)
+    name = loc[-1] if loc else ""
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        hint = did_you_mean(str(name), parent.model_fields) if parent else ""
+        return "unknown-key", f"unknown key '{name}'{hint}", True
+    if kind == "missing":
+        return "missing-key", f"missing required key '{where}'", False
+    if kind == "literal_error":
+        choices = _QUOTED.findall(err.get("ctx", {}).get("expected", ""))
+        label = str(name).replace("_", " ")
+        shown = ", ".join(choices) if len(choices) <= 16 else ", ".join(choices[:16]) + ", …"
+        hint = did_you_mean(str(value), choices)
+        if not hint:
+            hint = f" (allowed: {shown})"
+        return "unknown-value", f"{where}: unknown {label} '{value}'{hint}", False
+    if kind in {"bool_type", "bool_parsing"}:
+        extra = (f" ('{value}' is text here: YAML booleans are only true and false)"
+                 if isinstance(value, str) else "")
+        return "wrong-type", f"{where} must be true or false{extra}", False
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return "wrong-type", f"{where} must be a whole number, not {value!r}", False
+    if kind in {"float_type", "float_parsing"}:
+        return "wrong-type", f"{where} must be a number, not {value!r}", False
+    if kind in {"string_type"}:
+        return "wrong-type", f"{where} must be text, not {_shape(value)}", False
+    if kind in {"list_type"}:
+        return "wrong-type", f"{where} must be a list, not {_shape(value)}", False
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "wrong-type", f"{where} must be a mapping of keys to values, not {_shape(value)}", False
+    if kind == "string_pattern_mismatch":
+        return "invalid-value", f"{where}: {_pattern_help(str(name), value)}", False
+    if kind == "too_short":
+        if isinstance(value, str):
+            return "invalid-value", f"{where} must not be empty", False
+        return "invalid-value", f"{where} must list at least one item", False
+    if kind in {"string_too_long", "too_long"}:
+        limit = err.get("ctx", {}).get("max_length")
+        return "invalid-value", f"{where} is too long (at most {limit} characters)", False
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return "invalid-value", f"{where}: {err['msg'].lower()}, not {value!r}", False
+    if kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        code = "invalid-date" if "date" in msg else "invalid-value"
+        return code, f"{where}: {msg}" if loc else msg, False
+    return "invalid-value", f"{where}: {err['msg']}", False
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return repr(value)
+
+
+def _pattern_help(name: str, value: Any) -> str:
+    if name == "id":
+        return (f"'{value}' is not a valid id: use lowercase letters, digits and '-', "
+                "3 to 80 characters, starting with a letter")
+    if name == "country":
+        return f"'{value}' is not an ISO 3166-1 alpha-3 country code (such as MLI)"
+    return f"'{value}' does not have the expected form"
+
+
+def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
+                prefix: tuple[int | str, ...] = ()) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(doc.data, prefix + tuple(err["loc"]))
+        code, message, at_key = _message(err, loc[len(prefix):], model)
+        if err["type"] == "missing":
+            line, col = locate(doc.root, loc[:-1])
+        else:
+            line, col = locate(doc.root, loc, key=at_key)
+        out.append(Diagnostic(doc.path, line, col, code, message))
+    return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    """Validate already-parsed data; never raises on bad input."""
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic(doc.path, 1, 1, "wrong-type",
+                                 f"expected a mapping of keys to values at the top level, "
+                                 f"found {_shape(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, diagnostics(doc, exc, model)

@@ -1,0 +1,175 @@
+"""The controlled vocabularies of incident format version 1.
+
+Each vocabulary is defined once, here, with a description per value, and reused by
+validation (pydantic ``Literal`` types in ``models``), error hints ("did you mean"),
+the JSON Schema (enums with descriptions) and the rule language (checking that a rule
+only names values that exist).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final, Mapping
+
+Vocab = Mapping[str, str]
+
+
+def _v(**items: str) -> Vocab:
+    return MappingProxyType(dict(items))
+
+
+ACT_TYPES: Final = _v(
+    attack="an act of violence against the adversary in the conduct of hostilities: assault, "
+    "shooting, shelling, air or drone strike, IED, suicide attack, ambush",
+    killing="killing persons in the perpetrator's power or control: executions, killings "
+    "during searches and round-ups, killing of detainees",
+    torture="torture, mutilation, cruel or humiliating treatment, beatings, floggings",
+    sexual_violence="rape and other sexual violence",
+    abduction="seizing persons and taking them away",
+    detention="arrest or detention",
+    looting="appropriating property: pillage, theft, cattle raids, forced 'taxes' in kind",
+    destruction="destroying or burning property other than in an attack on the adversary",
+    displacement="ordering or compelling civilians to leave where they live; "
+    "not flight from fighting",
+    recruitment="recruiting or using children in armed forces or groups",
+    siege="blockades: cutting a population off from movement, food, fuel or aid",
+    sentencing="a sentence passed or carried out without a regularly constituted court",
+    threat="threats of violence",
+)
+
+PERSON_TARGETS: Final = _v(
+    civilians="civilians",
+    idps="internally displaced persons",
+    humanitarian_personnel="humanitarian relief personnel",
+    medical_personnel="medical personnel",
+    journalists="journalists",
+    fighters="members of armed forces or armed groups",
+    mixed="civilians and fighters together, e.g. an escorted convoy",
+    unknown_persons="persons whose status is not known",
+)
+
+OBJECT_TARGETS: Final = _v(
+    dwellings="homes",
+    market="a market",
+    health_facility="a hospital, health centre or pharmacy",
+    school="a school",
+    place_of_worship="a mosque, church or other place of worship",
+    cultural_property="cultural property",
+    humanitarian_object="aid aircraft, vehicles, warehouses",
+    civilian_vehicle="a civilian vehicle",
+    livestock="livestock",
+    food_supplies="granaries, crops, food stocks",
+    water_supply="wells, pumps, water installations",
+    civilian_infrastructure="telecoms, power, fuel, roads, bridges",
+    private_property="other goods, cash",
+    public_building="a public building",
+    military_objects="bases, camps, military vehicles, aircraft, weapons and equipment "
+    "of the armed forces or groups",
+)
+
+TARGETS: Final = _v(**PERSON_TARGETS, **OBJECT_TARGETS)
+
+MEANS: Final = _v(
+    small_arms="small arms and light weapons",
+    artillery="artillery, mortars, rockets",
+    airstrike="an air strike by manned aircraft",
+    drone_strike="a strike by an armed drone",
+    ied="an improvised explosive device",
+    landmine="a landmine",
+    suicide_attack="a suicide attack",
+    arson="setting on fire",
+    explosives="other explosives",
+    bladed_weapon="knives, machetes",
+    beating="beating, flogging",
+    unknown="not known",
+)
+
+VICTIM_GROUPS: Final = _v(
+    children="children",
+    women="women",
+    older_persons="older persons",
+    persons_with_disabilities="persons with disabilities",
+)
+
+TARGETING: Final = _v(
+    directed="aimed at the target",
+    indiscriminate="not aimed at any specific military objective, or by means that cannot "
+    "be aimed",
+    incidental="harm incidental to an attack on a military objective",
+    unknown="not known",
+)
+
+REASONS: Final = _v(
+    civilian_safety="the security of the civilians involved",
+    imperative_military_reasons="imperative military reasons",
+    military_necessity="military necessity",
+    none_given="no reason given",
+    other="another reason",
+)
+
+ATTRIBUTION: Final = _v(
+    confirmed="established by investigation or admitted",
+    claimed="the actor claimed it",
+    alleged="credible sources or witnesses name it",
+    suspected="presumed from area of operation or modus operandi",
+)
+
+INVOLVEMENT: Final = _v(
+    direct="carried it out",
+    accompanying="present and taking part alongside the direct perpetrator",
+    ordered="ordered it",
+    failed_to_prevent="failed to prevent it",
+)
+
+SOURCE_KINDS: Final = _v(
+    ngo_report="a report by a non-governmental organisation",
+    un_report="a United Nations report",
+    media="press, radio, television",
+    official_statement="a statement by a government or armed force",
+    armed_group_claim="a claim by an armed group",
+    social_media="a social-media post",
+    witness_statement="a witness statement",
+    other="another kind of source",
+)
+
+RELIABILITY: Final = _v(
+    A="completely reliable",
+    B="usually reliable",
+    C="fairly reliable",
+    D="not usually reliable",
+    E="unreliable",
+    F="reliability cannot be judged",
+)
+
+CREDIBILITY: Final = _v(
+    **{
+        "1": "confirmed by other sources",
+        "2": "probably true",
+        "3": "possibly true",
+        "4": "doubtful",
+        "5": "improbable",
+        "6": "truth cannot be judged",
+    }
+)
+
+ACTOR_KINDS: Final = _v(
+    state_armed_forces="the armed forces of the State",
+    foreign_state_forces="armed forces of a foreign State",
+    private_military_company="a private military company",
+    non_state_armed_group="an organised non-State armed group",
+    militia="a militia or self-defence group",
+    other="not a party and not fighting for one: criminals, local notables",
+)
+
+PARTY_KINDS: Final = frozenset(
+    {"state_armed_forces", "foreign_state_forces", "private_military_company",
+     "non_state_armed_group", "militia"}
+)
+
+CLASSIFICATIONS: Final = _v(IAC="international armed conflict", NIAC="non-international armed conflict")
+
+CASUALTY_KINDS: Final = ("killed", "injured", "abducted", "missing", "displaced")
+
+CONFIDENCE_BY_ATTRIBUTION: Final = MappingProxyType(
+    {"confirmed": "high", "claimed": "high", "alleged": "medium", "suspected": "low"}
+)

@@ -1,0 +1,317 @@
+"""Safe, strict reading of incident and registry YAML files.
+
+PyYAML's C parser composes the node tree (fast); this module turns nodes into plain
+Python values itself, so that:
+
+* no tag ever builds an object (every explicit tag is an error, with its place);
+* aliases are refused (and an alias bomb cannot expand: a node met twice stops the walk),
+  anchors and merge keys too;
+* a duplicate key is an error naming both lines;
+* only ``true``/``false`` are booleans, and YAML 1.1 surprises (``no``, ``on``, ``1e3``,
+  ``1:30``, ``0777``) stay text, so nothing silently changes meaning;
+* dates stay text, to be validated with the precision that was written.
+
+The node tree is kept so that a validation error can be located afterwards: line
+numbers are looked up only when there is something to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ihltag.diagnostics import Diagnostic
+
+MAX_BYTES = 1024 * 1024
+
+_PLAIN = "ihltag:plain"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_STANDARD = frozenset({_STR, _SEQ, _MAP})
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+
+
+def _resolve(self: Any, kind: type, value: Any, implicit: Any) -> str:
+    """Resolver for the composer: we do our own typing, so only mark plain scalars."""
+    if kind is ScalarNode:
+        return _PLAIN if implicit[0] else _STR
+    return _SEQ if kind is SequenceNode else _MAP
+
+
+try:  # the C parser when libyaml is there; the pure one otherwise
+    from yaml._yaml import CParser as _CParser
+
+    class _Composer(_CParser):  # type: ignore[misc,valid-type]
+        resolve = _resolve
+
+        def descend_resolver(self, *args: Any) -> None:
+            pass
+
+        def ascend_resolver(self, *args: Any) -> None:
+            pass
+
+    def _compose(text: str) -> Node | None:
+        return _Composer(text).get_single_node()  # type: ignore[no-any-return]
+
+    C_LOADER = True
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _PyComposer(Reader, Scanner, Parser, Composer):  # type: ignore[misc]
+        resolve = _resolve
+
+        def descend_resolver(self, *args: Any) -> None:
+            pass
+
+        def ascend_resolver(self, *args: Any) -> None:
+            pass
+
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    def _compose(text: str) -> Node | None:
+        return _PyComposer(text).get_single_node()  # type: ignore[no-any-return]
+
+    C_LOADER = False
+
+
+class YamlError(Exception):
+    """The file could not be read as plain data; carries the located diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(diagnostics[0].message if diagnostics else "YAML error")
+        self.diagnostics = diagnostics
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: its plain data and the node tree, kept for locating errors."""
+
+    path: str
+    data: Any
+    root: Node | None
+    text: str
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value: str = node.value
+    if node.tag != _PLAIN:
+        return value
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    first = value[:1]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+    return value
+
+
+class _Builder:
+    """Turns a node tree into plain values, collecting every problem it meets."""
+
+    __slots__ = ("diagnostics", "path", "seen")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def error(self, node: Node, code: str, message: str) -> None:
+        mark = node.start_mark
+        self.diagnostics.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, code, message))
+
+    def build(self, node: Node) -> Any:
+        tag = node.tag
+        if tag != _PLAIN and tag not in _STANDARD:
+            self.error(node, "yaml-tag", f"tag '{tag}' is not allowed: incident files are plain "
+                       "data (remove the tag)")
+            return None
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        key = id(node)
+        if key in self.seen:
+            self.error(node, "yaml-alias", "aliases ('*name') are not allowed: write the value "
+                       "out in full")
+            return None
+        self.seen.add(key)
+        if isinstance(node, SequenceNode):
+            return [self.build(item) for item in node.value]
+        return self.mapping(node)  # type: ignore[arg-type]
+
+    def mapping(self, node: MappingNode) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        lines: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, "yaml-key", "a key must be a plain word, not a list or mapping")
+                continue
+            if key_node.tag == _PLAIN and key_node.value == "<<":
+                self.error(key_node, "yaml-merge-key", "merge keys ('<<') are not allowed: write "
+                           "the keys out in full")
+                continue
+            key = _scalar(key_node)
+            if not isinstance(key, str):
+                key = key_node.value
+            if key in out or key in lines:
+                self.error(key_node, "yaml-duplicate-key", f"key '{key}' appears twice in this "
+                           f"mapping (first on line {lines[key]}); keep one")
+                continue
+            lines[key] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node)
+        return out
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def decode(path: str, raw: bytes) -> str:
+    """UTF-8 text of a file (a BOM is tolerated); binary or other encodings are errors."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise YamlError([Diagnostic(path, line, 1, "encoding", "this looks like a binary file "
+                                    "(it contains a NUL byte), not a YAML text file")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError([Diagnostic(path, line, col, "encoding", f"byte 0x{raw[exc.start]:02x} is "
+                                    "not valid UTF-8: save the file as UTF-8")]) from None
+
+
+def _anchors(path: str, text: str) -> list[Diagnostic]:
+    """Anchors that no alias uses are invisible in the node tree: find them in the events."""
+    found = []
+    loader = _CParserEvents(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                break
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None and not isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                found.append(Diagnostic(path, mark.line + 1, mark.column + 1, "yaml-anchor",
+                                        f"anchor '&{anchor}' is not allowed: incident files "
+                                        "use no anchors or aliases"))
+            elif isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                found.append(Diagnostic(path, mark.line + 1, mark.column + 1, "yaml-alias",
+                                        f"alias '*{anchor}' is not allowed: write the value out "
+                                        "in full"))
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return found
+
+
+try:
+    from yaml import CSafeLoader as _CParserEvents
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _CParserEvents  # type: ignore[assignment]
+
+
+def parse_text(path: str, text: str) -> Document:
+    """Parse one document of YAML text into plain data, or raise ``YamlError``."""
+    try:
+        root = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if "expected a single document" in (exc.context or "") or "but found another document" in problem:
+            raise YamlError([Diagnostic(path, line, col, "yaml-multiple-documents",
+                                        "a file holds one YAML document; this one starts "
+                                        "another ('---'): split it into two files")]) from None
+        if "found undefined alias" in (exc.problem or ""):
+            raise YamlError([Diagnostic(path, line, col, "yaml-alias", "aliases ('*name') are "
+                                        "not allowed: write the value out in full")]) from None
+        context = f" ({exc.context})" if exc.context else ""
+        raise YamlError([Diagnostic(path, line, col, "yaml-syntax",
+                                    f"YAML syntax error: {problem}{context}")]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError([Diagnostic(path, 1, 1, "yaml-syntax", f"YAML error: {exc}")]) from None
+    if root is None:
+        raise YamlError([Diagnostic(path, 1, 1, "yaml-empty", "the file is empty")])
+    builder = _Builder(path)
+    data = builder.build(root)
+    if "&" in text:
+        anchors = [d for d in _anchors(path, text) if d.code == "yaml-anchor"]
+        builder.diagnostics.extend(anchors)
+    if builder.diagnostics:
+        if any(d.code == "yaml-alias" for d in builder.diagnostics):
+            # report the alias where it is written, not where its anchor is
+            precise = _anchors(path, text)
+            others = [d for d in builder.diagnostics if d.code not in {"yaml-alias", "yaml-anchor"}]
+            builder.diagnostics = others + precise
+        raise YamlError(sorted(set(builder.diagnostics), key=Diagnostic.sort_key))
+    return Document(path, data, root, text)
+
+
+def read_file(path: Path, display: str | None = None) -> Document:
+    """Read, decode and parse one file, enforcing the size limit before reading it."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlError([Diagnostic(name, 1, 1, "too-large", f"file is {size / 1048576:.1f} MiB; "
+                                        "the limit is 1 MiB per file (split it)")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError([Diagnostic(name, 1, 1, "unreadable", f"cannot read the file: "
+                                    f"{exc.strerror or exc}")]) from None
+    return parse_text(name, decode(name, raw))
+
+
+def locate(root: Node | None, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the node at ``loc``; the deepest existing node wins.
+
+    With ``key`` the mapping key itself is located (for unknown keys) rather than its value.
+    """
+    node = root
+    if node is None:
+        return 1, 1
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        nxt: Node | None = None
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if isinstance(k, ScalarNode) and k.value == str(part):
+                    nxt = k if (last and key) else v
+                    break
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            nxt = node.value[part]
+        if nxt is None:
+            break
+        node = nxt
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
