@@ -98,13 +98,52 @@ def _emit(text: str, output: Path | None) -> None:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
+class _Output:
+    """Standard output, or a file written in full or not at all.
+
+    The file is written beside its target and renamed into place at the end, so a run
+    that cannot be made (exit 2) or is interrupted never truncates an existing report."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.tmp: Path | None = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.path is None:
+            return sys.stdout
+        import tempfile
+
+        folder = self.path.resolve().parent
+        try:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.")
+        except OSError as exc:
+            fail(f"cannot write {self.path}: {exc.strerror or exc}")
+        self.tmp = Path(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fd, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+        return self.fh
+
+    def __exit__(self, kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+        if self.tmp is None:
+            return
+        self.fh.close()
+        if kind is None or (kind is typer.Exit and value.exit_code in (0, 1)):
+            os.replace(self.tmp, self.path)  # type: ignore[arg-type]
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
 def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
-         keep: bool = False, only: list[Path] | None = None):  # type: ignore[no-untyped-def]
+         keep: bool = False, only: list[Path] | None = None,
+         sink=None):  # type: ignore[no-untyped-def]
     """The core run, with every 'cannot be made' condition turned into exit status 2."""
     from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
 
     try:
-        return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only)
+        return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only,
+                         sink=sink)
     except (RegistryError, RulePackError) as exc:
         for d in exc.diagnostics:
             sys.stderr.write(d.plain() + "\n")
@@ -125,7 +164,8 @@ def check(
     output: OutputOpt = None,
     fail_on: Annotated[Status | None, typer.Option(help="Also exit 1 on a finding of this "
                                                    "status or worse.")] = None,
-    strict: Annotated[bool | None, typer.Option("--strict", help="Warnings count as errors.",
+    strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Warnings count as "
+                                                "errors (default: [tool.ihltag] strict).",
                                                 show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
     rules: RulesOpt = None,
@@ -143,42 +183,62 @@ def check(
         from ihltag.dataset import DatasetError
         from ihltag.gitdiff import changed_files
 
+        first = targets[0] if targets[0].is_dir() else targets[0].parent
         try:
-            only = changed_files(since, Path.cwd())
+            only = changed_files(since, first if first.is_dir() else Path.cwd())
         except DatasetError as exc:
             fail(str(exc))
+        from ihltag.dataset import REGISTRY_FILES
+
+        if any(p.name in REGISTRY_FILES for p in only):
+            only = None  # a registry edit can break references in any file: check them all
     from ihltag.runner import default_jobs
 
-    run = _run(targets, rules or config.rules, jobs=jobs or config.jobs or default_jobs(),
-               cache=config.cache and not no_cache, only=only)
-    strict = config.strict if strict is None else strict
-    fail_on_status = fail_on.value if fail_on else config.fail_on
     if format is None:
         format = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    run_args = {"jobs": jobs or config.jobs or default_jobs(), "cache": config.cache and not no_cache,
+                "only": only}
+    rules_dir = rules or config.rules
     if format is CheckFormat.text and output is None and sys.stdout.isatty():
         from rich.console import Console
 
-        from ihltag.formats.text import render_rich
+        from ihltag.formats.text import rich_sink, rich_summary
 
-        render_rich(run, Console(), quiet)
-    elif format is CheckFormat.text:
-        from ihltag.formats.text import render_plain
+        console = Console()
+        run = _run(targets, rules_dir, sink=rich_sink(console, quiet), **run_args)
+        rich_summary(run, console)
+    elif format in (CheckFormat.text, CheckFormat.json):
+        # streamed: each file's lines are written as its result arrives
+        with _Output(output) as out:
+            if format is CheckFormat.json:
+                from ihltag.formats.jsonout import JsonStream
 
-        _emit(render_plain(run, quiet), output)
+                stream = JsonStream(out, quiet)
+                run = _run(targets, rules_dir, sink=stream.file, **run_args)
+                stream.finish(run)
+            else:
+                from ihltag.formats.text import result_lines, summary_line
+
+                def write(r):  # type: ignore[no-untyped-def]
+                    for line in result_lines(r, quiet):
+                        out.write(line + "\n")
+
+                run = _run(targets, rules_dir, sink=write, **run_args)
+                out.write(summary_line(run) + "\n")
     else:
         import importlib
 
-        module = importlib.import_module(f"ihltag.formats.{format.value}out"
-                                         if format is CheckFormat.json else
-                                         f"ihltag.formats.{format.value}")
+        run = _run(targets, rules_dir, **run_args)
+        module = importlib.import_module(f"ihltag.formats.{format.value}")
         _emit(module.render(run, quiet), output)
+    strict = config.strict if strict is None else strict
+    fail_on_status = fail_on.value if fail_on else config.fail_on
     diags = run.diagnostics
     bad = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
-    if fail_on_status:
-        from ihltag.engine import STATUS_ORDER
-
-        limit = STATUS_ORDER[fail_on_status]
-        bad = bad or any(STATUS_ORDER[f["status"]] >= limit for r in run.results for f in r.findings)
+    if fail_on_status == "violation":
+        bad = bad or any(r.counts[0] for r in run.results)
+    elif fail_on_status == "possible":
+        bad = bad or any(r.counts != (0, 0) for r in run.results)
     raise typer.Exit(1 if bad else 0)
 
 

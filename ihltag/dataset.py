@@ -8,6 +8,7 @@ of work that the parallel runner and the cache deal in.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ def find_root(paths: Iterable[Path]) -> Path:
     """The dataset root: walking up from the given paths to the folder with actors.yaml."""
     roots: set[Path] = set()
     for path in paths:
+        if not path.exists():
+            raise DatasetError(f"{path}: no such file or folder")
         start = path.resolve()
         here = start if start.is_dir() else start.parent
         for folder in (here, *here.parents):
@@ -90,10 +93,24 @@ class FileResult:
     file: str
     id: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    # Findings travel as one JSON text: cheap to send from a worker, to cache and to
+    # stream out; ``findings`` decodes them for the formats that need dicts.
+    findings_json: str = "[]"
+    counts: tuple[int, int] = (0, 0)  # (violation, possible)
     acts_lines: list[int] = field(default_factory=list)
     id_pos: tuple[int, int] = (1, 1)
     incident: Incident | None = None
+    acts_cols: list[int] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return json.loads(self.findings_json)  # type: ignore[no-any-return]
+
+    @findings.setter
+    def findings(self, findings: list[dict[str, Any]]) -> None:
+        self.findings_json = json.dumps(findings, ensure_ascii=False, separators=(",", ":"))
+        statuses = [f["status"] for f in findings]
+        self.counts = (statuses.count("violation"), statuses.count("possible"))
 
     @property
     def valid(self) -> bool:
@@ -101,15 +118,17 @@ class FileResult:
 
     def to_cache(self) -> dict[str, Any]:
         return {"id": self.id, "diagnostics": [d.as_dict() for d in self.diagnostics],
-                "findings": self.findings, "acts_lines": self.acts_lines,
-                "id_pos": list(self.id_pos)}
+                "findings": self.findings_json, "counts": list(self.counts),
+                "acts_lines": self.acts_lines,
+                "id_pos": list(self.id_pos), "acts_cols": self.acts_cols}
 
     @classmethod
     def from_cache(cls, file: str, data: dict[str, Any]) -> FileResult:
         diags = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"], d["severity"])
                  for d in data["diagnostics"]]
-        return cls(file, data["id"], diags, data["findings"], data["acts_lines"],
-                   (data["id_pos"][0], data["id_pos"][1]))
+        return cls(file, data["id"], diags, findings_json=data["findings"],
+                   counts=(data["counts"][0], data["counts"][1]), acts_lines=data["acts_lines"],
+                   id_pos=(data["id_pos"][0], data["id_pos"][1]), acts_cols=data["acts_cols"])
 
 
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str
@@ -173,7 +192,9 @@ def check_file(path: Path, display: str, registry: Registry, engine: Any,
     diags.extend(check_references(incident, registry, doc.root, display))
     diags.extend(warnings(incident, doc.root, display))
     result.diagnostics = sorted(diags, key=Diagnostic.sort_key)
-    result.acts_lines = [locate(doc.root, ("acts", i))[0] for i in range(len(incident.acts))]
+    acts_pos = [locate(doc.root, ("acts", i)) for i in range(len(incident.acts))]
+    result.acts_lines = [line for line, _ in acts_pos]
+    result.acts_cols = [col for _, col in acts_pos]
     if result.valid and engine is not None:
         result.findings = [f.as_dict() for f in engine.evaluate(incident)]
     if keep:
@@ -186,6 +207,7 @@ def duplicate_ids(results: Iterable[FileResult], index: dict[str, list[str]]) ->
     for r in results:
         others = [f for f in index.get(r.id or "", []) if f != r.file]
         if others:
+            r.findings = []  # rules run on valid incidents only
             r.diagnostics.append(Diagnostic(r.file, *r.id_pos, "duplicate-id",
                                             f"id '{r.id}' is also used by {', '.join(others)}"))
             r.diagnostics.sort(key=Diagnostic.sort_key)

@@ -7,7 +7,7 @@ from ``ihltag.vocab`` so that validation, hints, the JSON Schema and the docs ag
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -23,9 +23,19 @@ from pydantic import (
 from ihltag import vocab
 from ihltag.dates import Span, check_not_future, parse_span
 
-if TYPE_CHECKING:
-    ActType = TargetType = MeansType = VictimGroup = Targeting = Reason = str
-    Attribution = Involvement = SourceKind = Reliability = ActorKind = Classification = str
+if TYPE_CHECKING:  # mypy sees plain text; pydantic sees the Literal of each vocabulary
+    ActType: TypeAlias = str
+    TargetType: TypeAlias = str
+    MeansType: TypeAlias = str
+    VictimGroup: TypeAlias = str
+    Targeting: TypeAlias = str
+    Reason: TypeAlias = str
+    Attribution: TypeAlias = str
+    Involvement: TypeAlias = str
+    SourceKind: TypeAlias = str
+    Reliability: TypeAlias = str
+    ActorKind: TypeAlias = str
+    Classification: TypeAlias = str
 else:
     def _lit(v: vocab.Vocab) -> Any:
         return Literal[tuple(v)]
@@ -57,6 +67,8 @@ def _date_text(value: Any) -> Any:
 def _valid_date(text: str) -> str:
     span = parse_span(text)
     check_not_future(span)
+    if "/" in text:  # a range may not end in the future either
+        check_not_future(parse_span(text.partition("/")[2].strip()))
     return text
 
 
@@ -189,7 +201,7 @@ class Source(_Model):
 
 class Incident(_Model):
     format: Literal[1] = 1
-    id: Annotated[str, Field(pattern=_ID.pattern.rstrip("\\Z") + "$")]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,79}$")]  # pydantic searches: anchor it
     title: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
     date: DateText
     location: Location

@@ -176,7 +176,8 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
                                         "'unidentified' is reserved for unknown perpetrators"))
             prev = owner.get(key)
             if prev and prev[0] != actor.id:
-                loc: tuple[int | str, ...] = (i, "aliases", j - 2) if j >= 2 else (i, "name")
+                loc: tuple[int | str, ...] = ((i, "aliases", j - 2) if j >= 2
+                                              else (i, "name" if j else "id"))
                 diags.append(Diagnostic(a_name, *at(actors_doc, loc), "duplicate-alias",
                                         f"name '{name}' is already used by actor '{prev[0]}'"))
             elif not prev:

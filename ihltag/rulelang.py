@@ -60,6 +60,9 @@ class FactSpec:
     getter: Callable[[Ctx], Any]
     label: Callable[[Ctx], str]
     detail: Callable[[Ctx], str] | None = None
+    # A vocabulary value that records "not known" (``targeting: unknown``): evaluated as
+    # an omitted fact, or a rule would read "not known" as "not directed".
+    unknown: str | None = None
 
 
 def _facts() -> dict[str, FactSpec]:
@@ -67,7 +70,8 @@ def _facts() -> dict[str, FactSpec]:
     enums = {"type": vocab.ACT_TYPES, "target": vocab.TARGETS, "means": vocab.MEANS,
              "targeting": vocab.TARGETING, "reason": vocab.REASONS}
     for name, values in enums.items():
-        facts[f"act.{name}"] = FactSpec("enum", tuple(values), _act(name), _act_label(name))
+        facts[f"act.{name}"] = FactSpec("enum", tuple(values), _act(name), _act_label(name),
+                                        unknown="unknown" if "unknown" in values else None)
     for name in ("military_objective_present", "direct_participation", "in_custody",
                  "released", "fate_disclosed", "victim_activated", "warning"):
         facts[f"act.{name}"] = FactSpec("bool", None, _act(name), _act_label(name))
@@ -122,6 +126,9 @@ class Node:
             raw = self.spec.getter(c)
             label = self.spec.label(c)
             value = self.fn(c)
+            if raw is not None and raw == self.spec.unknown:
+                shown = "" if self.if_omitted is None else f", counts as {_show(self.if_omitted)}"
+                return value, [f"{label} = {raw} (not known{shown})"]
             if raw is None:
                 if self.spec.detail is not None:
                     return value, [f"{label}: unknown ({self.spec.detail(c)})"]
@@ -144,10 +151,14 @@ class Node:
 
 
 class ConditionError(Exception):
-    def __init__(self, loc: tuple[int | str, ...], message: str) -> None:
+    """A condition that cannot be compiled; ``key``: the place is a mapping key (a typo'd
+    operator), which is where the reader should look, not at its value."""
+
+    def __init__(self, loc: tuple[int | str, ...], message: str, key: bool = False) -> None:
         super().__init__(message)
         self.loc = loc
         self.message = message
+        self.key = key
 
 
 def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
@@ -161,7 +172,8 @@ def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
             unknown = [k for k in raw if k not in ("all", "any", "not")]
             if unknown:
                 raise ConditionError(loc + (unknown[0],), f"unknown condition key '{unknown[0]}'"
-                                     f"{did_you_mean(str(unknown[0]), [*_LEAF_KEYS, 'all', 'any', 'not'])}")
+                                     f"{did_you_mean(str(unknown[0]), [*_LEAF_KEYS, 'all', 'any', 'not'])}",
+                                     key=True)
             raise ConditionError(loc, "a condition has either 'fact' and one operator, or exactly "
                                  "one of 'all', 'any', 'not'")
         op = combos[0]
@@ -181,7 +193,7 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
     for key in raw:
         if key not in _LEAF_KEYS:
             raise ConditionError(loc + (key,), f"unknown operator '{key}'"
-                                 f"{did_you_mean(str(key), _LEAF_KEYS)}")
+                                 f"{did_you_mean(str(key), _LEAF_KEYS)}", key=True)
     path = raw["fact"]
     spec = FACTS.get(path) if isinstance(path, str) else None
     if spec is None:
@@ -197,6 +209,9 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
     where = loc + (op,)
 
     def check_value(v: Any, at: tuple[int | str, ...]) -> Any:
+        if spec.unknown is not None and v == spec.unknown:
+            raise ConditionError(at, f"'{v}' records that {path} is not known, and is evaluated "
+                                 "as an omitted fact (unknown); test the known values instead")
         if spec.values is not None:
             if not isinstance(v, str) or v not in spec.values:
                 raise ConditionError(at, f"'{v}' is not a value of {path}"
@@ -252,9 +267,9 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
         test = lambda x, m=members: not m.isdisjoint(x)  # noqa: E731
 
     def fn(c: Ctx, get: Callable[[Ctx], Any] = get, test: Callable[[Any], bool] = test,
-           om: Tri = omitted) -> Tri:
+           om: Tri = omitted, unk: str | None = spec.unknown) -> Tri:
         x = get(c)
-        if x is None:
+        if x is None or x == unk:
             return om
         return test(x)
 
@@ -300,5 +315,5 @@ def _not(f: Fn) -> Fn:
 def diagnostic(path: str, root: Any, exc: ConditionError, prefix: tuple[int | str, ...]) -> Diagnostic:
     from ihltag.yamlsafe import locate
 
-    line, col = locate(root, prefix + exc.loc)
+    line, col = locate(root, prefix + exc.loc, key=exc.key)
     return Diagnostic(path, line, col, "rule", exc.message)

@@ -109,10 +109,13 @@ class RulePack:
         """A rule by ``CIHL-52``, ``52``, ``cihl52``, its title or a word of its title."""
         key = name.strip().lower().replace(" ", "-")
         num = key.removeprefix("cihl").lstrip("-")
-        for rule in self.rules:
-            if num.isdigit() and (int(num) == rule.number or
-                                  f"CIHL-{int(num)}" in rule.related):
-                return rule
+        if num.isdigit():
+            exact = self.by_id.get(f"CIHL-{int(num)}")
+            if exact is not None:
+                return exact
+            for rule in self.rules:
+                if f"CIHL-{int(num)}" in rule.related:
+                    return rule
         for rule in self.rules:
             if key in (rule.slug, rule.title.lower()):
                 return rule

@@ -14,6 +14,8 @@ from ihltag.rules import Rule, RulePack
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # not a pytest test class, though its name starts with "Test"
+
     rule: str
     name: str
     ok: bool

@@ -20,13 +20,24 @@ from ihltag.yamlsafe import Document, locate
 M = TypeVar("M", bound=BaseModel)
 
 _QUOTED = re.compile(r"'([^']*)'")
+_LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind"}
+_DATE_FIELDS = frozenset({"date", "start", "end"})
+# What each type error asks for, to merge the branches of a union into one message.
+_WANTS = {
+    "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false",
+    "list_type": "a list", "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
 
 
 def _clean_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     """Drop pydantic's internal steps (union branches, validator names) from a loc."""
     out: list[int | str] = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
+        if isinstance(data, dict) and part in data:  # noqa: SIM114 - mypy narrows per branch
             data = data[part]
             out.append(part)
         elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
@@ -94,8 +105,10 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tu
     if kind == "missing":
         return "missing-key", f"missing required key '{where}'", False
     if kind == "literal_error":
-        choices = _QUOTED.findall(err.get("ctx", {}).get("expected", ""))
-        label = str(name).replace("_", " ")
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        choices = _QUOTED.findall(expected) or [c.strip() for c in expected.split(" or ")]
+        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+        label = _LABELS.get(field, field.replace("_", " "))
         shown = ", ".join(choices) if len(choices) <= 16 else ", ".join(choices[:16]) + ", …"
         hint = did_you_mean(str(value), choices)
         if not hint:
@@ -106,31 +119,47 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tu
                  if isinstance(value, str) else "")
         return "wrong-type", f"{where} must be true or false{extra}", False
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return "wrong-type", f"{where} must be a whole number, not {value!r}", False
+        return "wrong-type", f"{where} must be a whole number, not {_show(value)}", False
     if kind in {"float_type", "float_parsing"}:
-        return "wrong-type", f"{where} must be a number, not {value!r}", False
+        return "wrong-type", f"{where} must be a number, not {_show(value)}", False
     if kind in {"string_type"}:
         return "wrong-type", f"{where} must be text, not {_shape(value)}", False
     if kind in {"list_type"}:
         return "wrong-type", f"{where} must be a list, not {_shape(value)}", False
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return "wrong-type", f"{where} must be a mapping of keys to values, not {_shape(value)}", False
+        return ("wrong-type", f"{where} must be a mapping of keys to values, not "
+                f"{_shape(value)}", False)
     if kind == "string_pattern_mismatch":
         return "invalid-value", f"{where}: {_pattern_help(str(name), value)}", False
-    if kind == "too_short":
+    if kind in {"too_short", "string_too_short"}:
         if isinstance(value, str):
             return "invalid-value", f"{where} must not be empty", False
         return "invalid-value", f"{where} must list at least one item", False
     if kind in {"string_too_long", "too_long"}:
         limit = err.get("ctx", {}).get("max_length")
         return "invalid-value", f"{where} is too long (at most {limit} characters)", False
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return "invalid-value", f"{where}: {err['msg'].lower()}, not {value!r}", False
+    if kind in _BOUNDS:
+        limit = next(iter(err.get("ctx", {}).values()), "?")
+        return ("invalid-value", f"{where} must be {_BOUNDS[kind]} {limit}, not "
+                f"{_show(value)}", False)
     if kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
-        code = "invalid-date" if "date" in msg else "invalid-value"
+        code = "invalid-date" if name in _DATE_FIELDS or "date" in msg else "invalid-value"
         return code, f"{where}: {msg}" if loc else msg, False
+    if kind == "union_type":
+        return "wrong-type", f"{where} {err['msg']}", False
     return "invalid-value", f"{where}: {err['msg']}", False
+
+
+_BOUNDS = {"greater_than_equal": "at least", "less_than_equal": "at most",
+           "greater_than": "more than", "less_than": "less than"}
+
+
+def _show(value: Any) -> str:
+    """A value as the file writes it (``true``, not Python's ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _shape(value: Any) -> str:
@@ -155,8 +184,7 @@ def _pattern_help(name: str, value: Any) -> str:
 def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
                 prefix: tuple[int | str, ...] = ()) -> list[Diagnostic]:
     out = []
-    for err in exc.errors(include_url=False):
-        loc = _clean_loc(doc.data, prefix + tuple(err["loc"]))
+    for err, loc in _one_per_union(doc.data, prefix, exc.errors(include_url=False)):
         code, message, at_key = _message(err, loc[len(prefix):], model)
         if err["type"] == "missing":
             line, col = locate(doc.root, loc[:-1])
@@ -164,6 +192,44 @@ def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
             line, col = locate(doc.root, loc, key=at_key)
         out.append(Diagnostic(doc.path, line, col, code, message))
     return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _one_per_union(data: Any, prefix: tuple[int | str, ...], errors: list[Any]
+                   ) -> list[tuple[Any, tuple[int | str, ...]]]:
+    """One message per problem where a value may take several forms (``killed: 3`` or
+    ``killed: {low: 1}``): a branch that rejects the value for its type says nothing
+    when another branch has a real complaint, and type complaints merge into one."""
+    located = [(err, _clean_loc(data, prefix + tuple(err["loc"]))) for err in errors]
+    by_loc: dict[tuple[int | str, ...], list[Any]] = {}
+    for err, loc in located:
+        by_loc.setdefault(loc, []).append(err)
+    out: list[tuple[Any, tuple[int | str, ...]]] = []
+    merged: set[tuple[int | str, ...]] = set()
+    for err, loc in located:
+        here = by_loc[loc]
+        if len(here) < 2 or err["type"] not in _WANTS:
+            out.append((err, loc))
+            continue
+        if any(e["type"] not in _WANTS for e in here):
+            continue  # another branch says what is wrong
+        if loc in merged:
+            continue
+        merged.add(loc)
+        wants = list(dict.fromkeys(_WANTS[e["type"]] for e in here))
+        value = err.get("input")
+        shown = _shape(value) if isinstance(value, dict | list) or value is None else _show(value)
+        out.append(({"type": "union_type", "msg": f"must be {' or '.join(wants)}, not {shown}",
+                     "input": value}, loc))
+    # a branch whose key is nested under the value (``killed: {lo: 1}``) also makes the
+    # other branches' type complaints about that value moot
+    deeper = {loc[:i] for _, loc in out for i in range(1, len(loc))}
+    return [(e, loc) for e, loc in out if not (e["type"] == "union_type" and loc in deeper)
+            and not (e["type"] in _WANTS and loc in deeper and len(by_loc[loc]) == 1
+                     and _is_branch(e))]
+
+
+def _is_branch(err: Any) -> bool:
+    return any(isinstance(p, str) and _internal(p) for p in err["loc"])
 
 
 def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:

@@ -28,17 +28,23 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ihltag.diagnostics import Diagnostic
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64  # an incident nests 4 levels; deep nesting only crashes parsers
+MAX_ALIAS_REPORTS = 20  # an alias bomb is reported, not listed in full
 
+# Tags the resolver gives untagged nodes; any other tag, even ``!!str``, was written.
 _PLAIN = "ihltag:plain"
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
+_STR = "ihltag:quoted"
+_SEQ = "ihltag:seq"
+_MAP = "ihltag:map"
 _STANDARD = frozenset({_STR, _SEQ, _MAP})
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
+# What can open a block collection at the start of a line: indentation, compact
+# indicators ("- ", "? ", ": ") and node properties (anchors, tags).
+_LINE_PREFIX = re.compile(r"^[ \t]*(?:(?:[-?:]|[&!]\S*)[ \t]+)*", re.MULTILINE)
 _FALSE = frozenset({"false", "False", "FALSE"})
 
 
@@ -52,7 +58,7 @@ def _resolve(self: Any, kind: type, value: Any, implicit: Any) -> str:
 try:  # the C parser when libyaml is there; the pure one otherwise
     from yaml._yaml import CParser as _CParser
 
-    class _Composer(_CParser):  # type: ignore[misc,valid-type]
+    class _Composer(_CParser):
         resolve = _resolve
 
         def descend_resolver(self, *args: Any) -> None:
@@ -62,7 +68,7 @@ try:  # the C parser when libyaml is there; the pure one otherwise
             pass
 
     def _compose(text: str) -> Node | None:
-        return _Composer(text).get_single_node()  # type: ignore[no-any-return]
+        return _Composer(text).get_single_node()
 
     C_LOADER = True
 except ImportError:  # pragma: no cover - exercised only without libyaml
@@ -71,7 +77,7 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _PyComposer(Reader, Scanner, Parser, Composer):  # type: ignore[misc]
+    class _PyComposer(Reader, Scanner, Parser, Composer):
         resolve = _resolve
 
         def descend_resolver(self, *args: Any) -> None:
@@ -87,7 +93,7 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
             Composer.__init__(self)
 
     def _compose(text: str) -> Node | None:
-        return _PyComposer(text).get_single_node()  # type: ignore[no-any-return]
+        return _PyComposer(text).get_single_node()
 
     C_LOADER = False
 
@@ -132,21 +138,22 @@ def _scalar(node: ScalarNode) -> Any:
 class _Builder:
     """Turns a node tree into plain values, collecting every problem it meets."""
 
-    __slots__ = ("diagnostics", "path", "seen")
+    __slots__ = ("depth", "diagnostics", "path", "seen")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
+        self.depth = 0
 
     def error(self, node: Node, code: str, message: str) -> None:
-        mark = node.start_mark
-        self.diagnostics.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, code, message))
+        self.diagnostics.append(Diagnostic(self.path, *_where(node), code, message))
 
     def build(self, node: Node) -> Any:
         tag = node.tag
         if tag != _PLAIN and tag not in _STANDARD:
-            self.error(node, "yaml-tag", f"tag '{tag}' is not allowed: incident files are plain "
+            shown = "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
+            self.error(node, "yaml-tag", f"tag '{shown}' is not allowed: incident files are plain "
                        "data (remove the tag)")
             return None
         if isinstance(node, ScalarNode):
@@ -157,16 +164,25 @@ class _Builder:
                        "out in full")
             return None
         self.seen.add(key)
-        if isinstance(node, SequenceNode):
-            return [self.build(item) for item in node.value]
-        return self.mapping(node)  # type: ignore[arg-type]
+        if self.depth >= MAX_DEPTH:
+            self.error(node, "yaml-too-deep", f"the data nests more than {MAX_DEPTH} levels deep; "
+                       "an incident needs only a few")
+            return None
+        self.depth += 1
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item) for item in node.value]
+            return self.mapping(node)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
 
     def mapping(self, node: MappingNode) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, "yaml-key", "a key must be a plain word, not a list or mapping")
+                self.error(key_node, "yaml-key", "a key must be a plain word, not a list or "
+                           "mapping")
                 continue
             if key_node.tag == _PLAIN and key_node.value == "<<":
                 self.error(key_node, "yaml-merge-key", "merge keys ('<<') are not allowed: write "
@@ -184,6 +200,12 @@ class _Builder:
         return out
 
 
+def _where(item: Any) -> tuple[int, int]:
+    """1-based line and column of a node or event (libyaml counts from 0)."""
+    mark = item.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -193,6 +215,9 @@ def decode(path: str, raw: bytes) -> str:
     """UTF-8 text of a file (a BOM is tolerated); binary or other encodings are errors."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError([Diagnostic(path, 1, 1, "encoding", "this file is UTF-16 text: save "
+                                    "it as UTF-8")])
     nul = raw.find(b"\x00")
     if nul != -1:
         line = raw.count(b"\n", 0, nul) + 1
@@ -209,29 +234,77 @@ def decode(path: str, raw: bytes) -> str:
 
 def _anchors(path: str, text: str) -> list[Diagnostic]:
     """Anchors that no alias uses are invisible in the node tree: find them in the events."""
-    found = []
+    found: list[Diagnostic] = []
     loader = _CParserEvents(text)
+    more = 0
     try:
         while True:
             event = loader.get_event()
             if event is None:
                 break
+            if len(found) >= MAX_ALIAS_REPORTS:
+                if getattr(event, "anchor", None) is not None:
+                    more += 1
+                continue
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                found.append(Diagnostic(path, mark.line + 1, mark.column + 1, "yaml-anchor",
+                found.append(Diagnostic(path, *_where(event), "yaml-anchor",
                                         f"anchor '&{anchor}' is not allowed: incident files "
                                         "use no anchors or aliases"))
             elif isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                found.append(Diagnostic(path, mark.line + 1, mark.column + 1, "yaml-alias",
+                found.append(Diagnostic(path, *_where(event), "yaml-alias",
                                         f"alias '*{anchor}' is not allowed: write the value out "
                                         "in full"))
     except yaml.YAMLError:
         pass
     finally:
         loader.dispose()
+    if more:
+        last = found[-1]
+        found.append(Diagnostic(path, last.line, last.column, last.code,
+                                f"{more} more anchors and aliases after this one are not listed"))
     return found
+
+
+def _too_deep(path: str, text: str) -> Diagnostic | None:
+    """A nesting deeper than ``MAX_DEPTH``, found before composing.
+
+    libyaml's composer recurses (a few thousand levels crash the process) and its scanner
+    slows down with the flow depth, so a file of ``[[[[...`` must never reach it. The text
+    gives a cheap upper bound on the depth (a block level needs a deeper or compact line
+    start, a flow level a bracket); only when that bound is high are the events walked,
+    stopping at the first level too deep, which keeps the walk linear.
+    """
+    if 2 * len(text) + 2 > MAX_DEPTH:
+        flow = text.count("[") + text.count("{")
+        if flow > MAX_DEPTH:
+            bound = flow
+        else:
+            prefix = max((len(m.group()) for m in _LINE_PREFIX.finditer(text)), default=0)
+            bound = flow + 2 * (prefix + 1) + 1
+        if bound <= MAX_DEPTH:
+            return None
+    else:
+        return None
+    loader = _CParserEvents(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                return None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Diagnostic(path, *_where(event), "yaml-too-deep",
+                                      f"the data nests more than {MAX_DEPTH} levels deep; an "
+                                      "incident needs only a few")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error with its place
+    finally:
+        loader.dispose()
 
 
 try:
@@ -242,37 +315,45 @@ except ImportError:  # pragma: no cover
 
 def parse_text(path: str, text: str) -> Document:
     """Parse one document of YAML text into plain data, or raise ``YamlError``."""
+    deep = _too_deep(path, text)
+    if deep is not None:
+        raise YamlError([deep])
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
-        if "expected a single document" in (exc.context or "") or "but found another document" in problem:
+        if ("expected a single document" in (exc.context or "")
+                or "but found another document" in problem):
             raise YamlError([Diagnostic(path, line, col, "yaml-multiple-documents",
                                         "a file holds one YAML document; this one starts "
                                         "another ('---'): split it into two files")]) from None
         if "found undefined alias" in (exc.problem or ""):
             raise YamlError([Diagnostic(path, line, col, "yaml-alias", "aliases ('*name') are "
                                         "not allowed: write the value out in full")]) from None
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            start = exc.context_mark
+            opened = (f" that starts on line {start.line + 1}, column {start.column + 1}"
+                      if start is not None and start.line != (mark.line if mark else -1) else "")
+            context = f" ({exc.context}{opened})"
         raise YamlError([Diagnostic(path, line, col, "yaml-syntax",
                                     f"YAML syntax error: {problem}{context}")]) from None
     except yaml.YAMLError as exc:
         raise YamlError([Diagnostic(path, 1, 1, "yaml-syntax", f"YAML error: {exc}")]) from None
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _PLAIN and not root.value):
         raise YamlError([Diagnostic(path, 1, 1, "yaml-empty", "the file is empty")])
     builder = _Builder(path)
     data = builder.build(root)
-    if "&" in text:
-        anchors = [d for d in _anchors(path, text) if d.code == "yaml-anchor"]
-        builder.diagnostics.extend(anchors)
-    if builder.diagnostics:
-        if any(d.code == "yaml-alias" for d in builder.diagnostics):
-            # report the alias where it is written, not where its anchor is
-            precise = _anchors(path, text)
+    if "&" in text:  # no anchor, no alias: only then can the events be skipped
+        # every anchor and every alias where it is written (the node tree shows an alias
+        # to a scalar as a plain copy, and an alias to a collection where its anchor is)
+        precise = _anchors(path, text)
+        if precise:
             others = [d for d in builder.diagnostics if d.code not in {"yaml-alias", "yaml-anchor"}]
             builder.diagnostics = others + precise
+    if builder.diagnostics:
         raise YamlError(sorted(set(builder.diagnostics), key=Diagnostic.sort_key))
     return Document(path, data, root, text)
 
@@ -283,8 +364,9 @@ def read_file(path: Path, display: str | None = None) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise YamlError([Diagnostic(name, 1, 1, "too-large", f"file is {size / 1048576:.1f} MiB; "
-                                        "the limit is 1 MiB per file (split it)")])
+            raise YamlError([Diagnostic(name, 1, 1, "too-large", f"file is "
+                                        f"{size / 1048576:.1f} MiB; the limit is 1 MiB per "
+                                        "file (split it)")])
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlError([Diagnostic(name, 1, 1, "unreadable", f"cannot read the file: "
@@ -308,7 +390,8 @@ def locate(root: Node | None, loc: tuple[int | str, ...], key: bool = False) -> 
                 if isinstance(k, ScalarNode) and k.value == str(part):
                     nxt = k if (last and key) else v
                     break
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (isinstance(node, SequenceNode) and isinstance(part, int)
+              and 0 <= part < len(node.value)):
             nxt = node.value[part]
         if nxt is None:
             break

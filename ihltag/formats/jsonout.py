@@ -1,20 +1,53 @@
-"""``--format json``: the shape documented in cli.md (version 1)."""
+"""``--format json``: the shape documented in cli.md (version 1).
+
+``JsonStream`` writes each incident as its result arrives, so a large corpus is never
+held in memory; ``render`` builds the same document from a finished run.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
+from ihltag.dataset import FileResult
 from ihltag.runner import CheckRun
+
+
+def _incident(r: FileResult) -> str:
+    head = json.dumps({"id": r.id, "file": r.file}, ensure_ascii=False)
+    return f"{head[:-1]}, \"findings\": {r.findings_json}}}"
+
+
+class JsonStream:
+    """Writes ``{"version": 1, "incidents": [...], "errors": [...], "summary": {...}}``."""
+
+    def __init__(self, out: TextIO, quiet: bool = False) -> None:
+        self.out = out
+        self.quiet = quiet
+        self.first = True
+        self.errors: list[dict[str, Any]] = []
+        out.write('{"version": 1, "incidents": [')
+
+    def file(self, r: FileResult) -> None:
+        self.errors.extend(d.as_dict() for d in r.diagnostics
+                           if not (self.quiet and d.severity == "warning"))
+        if self.quiet or r.id is None or not r.valid:
+            return
+        self.out.write(("\n  " if self.first else ",\n  ") + _incident(r))
+        self.first = False
+
+    def finish(self, run: CheckRun) -> None:
+        self.out.write("\n],\n\"errors\": ")
+        self.out.write(json.dumps(self.errors, ensure_ascii=False, indent=1))
+        self.out.write(",\n\"summary\": ")
+        self.out.write(json.dumps(run.summary(), ensure_ascii=False))
+        self.out.write("}\n")
 
 
 def as_data(run: CheckRun, quiet: bool = False) -> dict[str, Any]:
     errors = [d.as_dict() for d in run.diagnostics if not (quiet and d.severity == "warning")]
-    incidents = []
-    for r in run.results:
-        if r.id is None or not r.valid:
-            continue
-        incidents.append({"id": r.id, "file": r.file, "findings": r.findings})
+    incidents = [{"id": r.id, "file": r.file, "findings": r.findings}
+                 for r in run.results if r.id is not None and r.valid]
     return {"version": 1, "summary": run.summary(), "errors": errors,
             "incidents": [] if quiet else incidents}
 

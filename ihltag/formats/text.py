@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from ihltag.dataset import FileResult
 from ihltag.runner import CheckRun
-
-_MARK = {"violation": "violation", "possible": "possible"}
 
 
 def finding_line(file: str, line: int, f: dict[str, Any]) -> str:
@@ -17,19 +17,17 @@ def finding_line(file: str, line: int, f: dict[str, Any]) -> str:
             f"by {actors}{why}")
 
 
-def lines(run: CheckRun, quiet: bool = False) -> list[str]:
-    out: list[str] = []
-    for r in run.results:
-        for d in r.diagnostics:
-            if quiet and d.severity == "warning":
-                continue
-            out.append(d.plain())
-        if quiet:
-            continue
+def result_lines(r: FileResult, quiet: bool = False) -> list[str]:
+    out = [d.plain() for d in r.diagnostics if not (quiet and d.severity == "warning")]
+    if not quiet and r.counts != (0, 0):
         for f in r.findings:
             line = r.acts_lines[f["act"]] if f["act"] < len(r.acts_lines) else 1
             out.append(finding_line(r.file, line, f))
     return out
+
+
+def lines(run: CheckRun, quiet: bool = False) -> list[str]:
+    return [line for r in run.results for line in result_lines(r, quiet)]
 
 
 def summary_line(run: CheckRun) -> str:
@@ -45,19 +43,27 @@ def render_plain(run: CheckRun, quiet: bool = False) -> str:
     return "\n".join(body) + "\n"
 
 
-def render_rich(run: CheckRun, console: Any, quiet: bool = False) -> None:
-    """Colour and a summary table for people at a terminal (the CLI passes the console)."""
-    from rich.table import Table
+_STYLES = {"error": "bold red", "warning": "yellow", "violation": "bold magenta",
+           "possible": "cyan"}
+
+
+def rich_sink(console: Any, quiet: bool = False) -> Callable[[FileResult], None]:
+    """Print each file's lines in colour as its result arrives."""
     from rich.text import Text
 
-    styles = {"error": "bold red", "warning": "yellow", "violation": "bold magenta",
-              "possible": "cyan"}
-    for line in lines(run, quiet):
-        loc, _, rest = line.partition(": ")
-        kind = rest.split("[", 1)[0]
-        text = Text(loc + ": ", style="dim")
-        text.append(rest, style=styles.get(kind, ""))
-        console.print(text, highlight=False, soft_wrap=True)
+    def sink(r: FileResult) -> None:
+        for line in result_lines(r, quiet):
+            loc, _, rest = line.partition(": ")
+            text = Text(loc + ": ", style="dim")
+            text.append(rest, style=_STYLES.get(rest.split("[", 1)[0], ""))
+            console.print(text, highlight=False, soft_wrap=True)
+
+    return sink
+
+
+def rich_summary(run: CheckRun, console: Any) -> None:
+    from rich.table import Table
+
     s = run.summary()
     table = Table(title="ihltag check", show_header=True, header_style="bold")
     for col in ("files", "invalid", "errors", "warnings", "violation", "possible"):
@@ -65,3 +71,11 @@ def render_rich(run: CheckRun, console: Any, quiet: bool = False) -> None:
     table.add_row(str(s["files"]), str(s["invalid"]), str(s["errors"]), str(s["warnings"]),
                   str(s["findings"]["violation"]), str(s["findings"]["possible"]))
     console.print(table)
+
+
+def render_rich(run: CheckRun, console: Any, quiet: bool = False) -> None:
+    """Colour and a summary table for people at a terminal (the CLI passes the console)."""
+    sink = rich_sink(console, quiet)
+    for r in run.results:
+        sink(r)
+    rich_summary(run, console)

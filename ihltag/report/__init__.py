@@ -1,0 +1,42 @@
+"""``ihltag report``: the annotated violation report, built once and rendered in five formats.
+
+``build_report`` turns a check run into plain data (what the JSON format prints); the
+renderers only lay that data out, so every format shows the same selection and none can
+leak a confidential source the data does not hold. Renderers and their heavy imports
+(Jinja2, matplotlib, rich) load only when a format asks for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ihltag.report.build import ReportError, ReportOptions, build_report
+
+__all__ = ["FORMATS", "ReportError", "ReportOptions", "build_report", "render"]
+
+FORMATS = ("markdown", "html", "json", "csv", "terminal")
+
+
+def render(data: dict[str, Any], format: str) -> str:
+    """The report as text in ``format`` (``terminal`` gives the plain, uncoloured layout)."""
+    if format == "json":
+        from ihltag.report.jsonout import render_json
+
+        return render_json(data)
+    if format == "csv":
+        from ihltag.report.csvout import render_csv
+
+        return render_csv(data)
+    if format == "markdown":
+        from ihltag.report.markup import render_markdown
+
+        return render_markdown(data)
+    if format == "html":
+        from ihltag.report.markup import render_html
+
+        return render_html(data)
+    if format == "terminal":
+        from ihltag.report.terminal import render_text
+
+        return render_text(data)
+    raise ValueError(f"unknown report format '{format}'; known: {', '.join(FORMATS)}")

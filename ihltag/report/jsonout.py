@@ -1,0 +1,14 @@
+"""``--format json``: the report's data as built, for other tools and for archiving."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render_json(data: dict[str, Any]) -> str:
+    """Keys keep the build order, so ``notice`` (confidential sources) comes first when set."""
+    out = {"notice": data["notice"], **{k: v for k, v in data.items() if k != "notice"}}
+    if out["notice"] is None:
+        del out["notice"]
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"

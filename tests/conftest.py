@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository's paths and a way to run the CLI in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ihltag.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "incidents"
+RULES = ROOT / "rules"
+SOURCES = ROOT.parent / "shared" / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def cli() -> Callable[..., tuple[int, str, str]]:
+    """Run ``ihltag ARGS`` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+@pytest.fixture
+def mini_dataset(tmp_path: Path) -> Path:
+    """A copy of the registries with an empty incidents folder, to write test files into."""
+    root = tmp_path / "data"
+    root.mkdir()
+    shutil.copy(DATASET / "actors.yaml", root / "actors.yaml")
+    shutil.copy(DATASET / "conflicts.yaml", root / "conflicts.yaml")
+    return root

@@ -1,0 +1,68 @@
+"""What each format promises beyond its content: HTML self-contained, CSV spreadsheet-ready."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def test_html_is_self_contained_with_three_charts(report: Run) -> None:
+    code, out, _ = report("-f", "html")
+    assert code == 0
+    assert out.count("<svg") == 3
+    assert 'id="chart-rules"' in out and 'id="chart-months"' in out
+    assert 'id="chart-casualties"' in out
+    # Nothing that would fetch: no scripts, no external stylesheets, images or fonts.
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?http", out)
+    assert not re.search(r'\ssrc=', out)
+    assert "default-src 'none'" in out  # and the browser is told to refuse any request
+    assert "@media print" in out
+    # Chart element ids are unique across the inline SVGs.
+    ids = re.findall(r'\sid="([^"]+)"', out)
+    assert len(ids) == len(set(ids))
+
+
+def test_html_is_deterministic(report: Run) -> None:
+    assert report("-f", "html")[1] == report("-f", "html")[1]
+
+
+def test_csv_one_row_per_finding(report: Run) -> None:
+    code, out, _ = report("-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    # Six findings; the FAMa-and-Wagner killing appears in two sections but is one row.
+    assert len(rows) == 6
+    kara = [r for r in rows if r["incident"] == "fix-2024-03-05-kara"]
+    assert {r["rule"] for r in kara} == {"CIHL-52", "CIHL-89"}
+    assert kara[0]["killed_low"] == "3" and kara[0]["killed_best"] == "4"
+    assert kara[0]["killed_high"] == "6"
+    hidden = next(r for r in rows if r["rule"] == "CIHL-129")
+    assert hidden["incident"] == "(withheld)" and hidden["place"] == ""
+    assert hidden["admin1"] == "Timbuktu"
+
+
+def test_csv_cells_cannot_be_formulas() -> None:
+    from ihltag.report.csvout import _cell
+
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("-3 killed") == "'-3 killed"
+    assert _cell(5) == 5
+
+
+def test_terminal_layout(report: Run) -> None:
+    code, out, _ = report()
+    assert code == 0
+    assert "CIHL-52 Pillage" in out
+    assert "Established" in out and "Not ruled out" in out
+    assert "Method" in out
+
+
+def test_markdown_escapes_text_that_would_be_markup() -> None:
+    from ihltag.report.markup import md
+
+    assert md("a *b* [c](http://x) <script>") == r"a \*b\* \[c\](http://x) \<script\>"
+    assert md("line one\nline two") == "line one line two"

@@ -1,0 +1,125 @@
+"""Every rule's inline tests, one pytest case each, and the standard each rule file must
+meet: the cases it must cover (violation, possible, none by a false element, one per
+exception) and its citations (ICRC link, war-crime provision or why there is none).
+
+Coverage is checked by what the engine actually does with each test incident, not by the
+labels the author wrote: a `none` case counts as "an element is false" only if an
+element evaluates false, and an exception counts as tested only if a case shows it true
+and defeating a rule whose elements do not already fail.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+from conftest import RULES
+
+from ihltag.engine import Engine, Finding
+from ihltag.models import Incident
+from ihltag.registry import registry_from_data
+from ihltag.rules import Rule, RulePack, load_pack
+from ihltag.ruletests import TestResult, run_tests
+
+
+@cache
+def pack() -> RulePack:
+    return load_pack(RULES)
+
+
+@cache
+def results() -> dict[tuple[str, int], TestResult]:
+    out: dict[tuple[str, int], TestResult] = {}
+    for rule in pack().rules:
+        for i, result in enumerate(run_tests(pack(), [rule])):
+            out[(rule.id, i)] = result
+    return out
+
+
+def _cases() -> list[Any]:
+    return [pytest.param(rule.id, i, id=f"{rule.id}::{case.name}")
+            for rule in pack().rules for i, case in enumerate(rule.tests)]
+
+
+@pytest.mark.parametrize(("rule_id", "index"), _cases())
+def test_inline(rule_id: str, index: int) -> None:
+    result = results()[(rule_id, index)]
+    assert result.ok, f"{result.rule} {result.name}: {result.message}"
+
+
+def test_every_inline_test_is_run() -> None:
+    assert len(results()) == sum(len(r.tests) for r in pack().rules) > 0
+
+
+def _evaluated(rule: Rule) -> list[tuple[str, list[Finding]]]:
+    """Each inline test's incident evaluated with every element and exception shown."""
+    world = pack().test_world
+    engine = Engine(pack(), registry_from_data(world["actors"], world["conflicts"]))
+    out = []
+    for case in rule.tests:
+        incident = Incident.model_validate({**world["base"], **case.incident})
+        out.append((case.name, engine.evaluate(incident, everything=True, only={rule.id})))
+    return out
+
+
+def _rules() -> list[Any]:
+    return [pytest.param(r, id=r.id) for r in pack().rules]
+
+
+@pytest.mark.parametrize("rule", _rules())
+def test_rule_covers_each_status(rule: Rule) -> None:
+    statuses = {f.status for _, fs in _evaluated(rule) for f in fs}
+    if rule.max_status == "violation":
+        assert "violation" in statuses, f"{rule.id} has no test reaching violation"
+    assert "possible" in statuses, f"{rule.id} has no possible test"
+    false_element = [
+        name for name, fs in _evaluated(rule) for f in fs
+        if f.status is None and any(e.value == "false" for e in f.elements)]
+    assert false_element, f"{rule.id} has no test with no finding because an element is false"
+
+
+@pytest.mark.parametrize("rule", _rules())
+def test_rule_tests_each_exception(rule: Rule) -> None:
+    defeated: set[str] = set()
+    for _, fs in _evaluated(rule):
+        for f in fs:
+            if f.status is None and not any(e.value == "false" for e in f.elements):
+                defeated |= {x.id for x in f.exceptions if x.value == "true"}
+    missing = [x.id for x in rule.exceptions if x.id not in defeated]
+    assert not missing, f"{rule.id}: no test shows exception(s) {missing} defeating the rule"
+
+
+@pytest.mark.parametrize("rule", _rules())
+def test_rule_citations(rule: Rule) -> None:
+    assert re.fullmatch(rf"https://ihl-databases\.icrc\.org/en/customary-ihl/v1/rule{rule.number}",
+                        rule.icrc), rule.icrc
+    assert rule.war_crime, f"{rule.id} names no war-crime provision and does not say why not"
+    for _, provision in rule.war_crime:
+        cites = re.search(r"Rome Statute art\. [78]\(|Rule 156", provision)
+        says_why = re.match(r"None\b.*\(.{20,}\)", provision)
+        assert cites or says_why, f"{rule.id}: '{provision}' neither cites a provision nor says why not"
+    assert all(re.fullmatch(r"CIHL-\d+", r) and r != rule.id for r in rule.related)
+
+
+def test_the_spec_rules_are_all_there() -> None:
+    wanted = {1, 7, 11, 14, 15, 28, 31, 50, 52, 54, 89, 90, 93, 96, 98, 100, 129, 136}
+    assert wanted <= {r.number for r in pack().rules}
+
+
+def test_only_declared_defaults(cli: Any) -> None:
+    """Omitted-counts-as defaults live in rule files and are shown by `rules show`."""
+    with_defaults = {r.id: r.defaults for r in pack().rules if r.defaults}
+    assert with_defaults == {"CIHL-96": ("demand: omitted act.demand counts as false",)}
+    code, out, _ = cli("rules", "show", "CIHL-96")
+    assert code == 0
+    assert "Declared defaults for omitted facts:" in out
+    assert "omitted act.demand counts as false" in out
+
+
+def test_rules_test_command_agrees(cli: Any) -> None:
+    code, out, _ = cli("rules", "test")
+    total = len(results())
+    assert code == 0
+    assert out.strip().splitlines()[-1] == f"{total} passed, 0 failed"
