@@ -12,9 +12,9 @@ from typing import Any
 
 from ihltag.models import Incident
 from ihltag.registry import Registry
-from ihltag.rulelang import Ctx, Tri
+from ihltag.rulelang import FACTS, Ctx, Node, Tri
 from ihltag.rules import Clause, Rule, RulePack
-from ihltag.vocab import CONFIDENCE_BY_ATTRIBUTION
+from ihltag.vocab import ACT_TYPES, CONFIDENCE_BY_ATTRIBUTION
 
 STATUS_ORDER = {"possible": 1, "violation": 2}
 
@@ -84,6 +84,12 @@ class Engine:
             (rule, tuple(c.node.fn for c in rule.elements), tuple(c.node.fn for c in rule.exceptions))
             for rule in pack.rules
         ]
+        # Rules that can hold for each act type: a rule one of whose elements is false for
+        # an act type never yields a finding on such an act, so it is not evaluated there.
+        # Derived from the compiled conditions, not written per rule.
+        self._by_type = {
+            t: [c for c in self._compiled if t in possible_types(c[0])] for t in ACT_TYPES
+        }
 
     def actors(self, incident: Incident) -> tuple[dict[str, str], ...]:
         out = []
@@ -102,7 +108,8 @@ class Engine:
         out: list[Finding] = []
         for index, act in enumerate(incident.acts):
             ctx = Ctx(incident, act, index, nexus)
-            for rule, elements, exceptions in self._compiled:
+            for rule, elements, exceptions in (self._compiled if everything else
+                                               self._by_type[act.type]):
                 if only is not None and rule.id not in only:
                     continue
                 e_vals = [f(ctx) for f in elements]
@@ -144,3 +151,49 @@ class Engine:
 
 def worst(findings: list[Finding]) -> int:
     return max((STATUS_ORDER.get(f.status or "", 0) for f in findings), default=0)
+
+
+def _types(node: Node) -> frozenset[str]:
+    """Act types for which a condition is not certainly false (a sound over-estimate)."""
+    every = frozenset(ACT_TYPES)
+    spec = FACTS["act.type"]
+    if node.spec is spec and node.if_omitted is None:
+        if node.op == "eq":
+            return frozenset(t for t in ACT_TYPES if node.fn(_TypeProbe(t)) is not False)
+        if node.op in ("in", "ne"):
+            return frozenset(t for t in ACT_TYPES if node.fn(_TypeProbe(t)) is not False)
+        return every
+    if node.op == "all" and node.children:
+        out = every
+        for child in node.children:
+            out &= _types(child)
+        return out
+    if node.op == "any" and node.children:
+        found: frozenset[str] = frozenset()
+        for child in node.children:
+            found |= _types(child)
+        return found
+    return every
+
+
+class _TypeProbe:
+    """A stand-in context holding only an act type, to probe a compiled act.type leaf."""
+
+    __slots__ = ("act",)
+
+    def __init__(self, act_type: str) -> None:
+        self.act = _Act(act_type)
+
+
+class _Act:
+    __slots__ = ("type",)
+
+    def __init__(self, act_type: str) -> None:
+        self.type = act_type
+
+
+def possible_types(rule: Rule) -> frozenset[str]:
+    out = frozenset(ACT_TYPES)
+    for clause in rule.elements:
+        out &= _types(clause.node)
+    return out

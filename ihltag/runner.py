@@ -94,6 +94,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _code_digest() -> str:
+    """The tool's own code, so that a changed engine never serves stale cached results
+    (the version number alone does not change between development builds)."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _registry_digest(root: Path) -> str:
     h = hashlib.sha256()
     for name in ("actors.yaml", "conflicts.yaml"):
@@ -145,7 +155,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     if use_cache and not keep:
         from ihltag.cache import FOLDER, Cache
 
-        cache = Cache(root / FOLDER, f"{pack.digest}\0{_registry_digest(root)}")
+        cache = Cache(root / FOLDER, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}")
     duplicates = id_index(root, base)
     run = CheckRun(root, registry, pack)
     _STATE.update(registry=registry, engine=engine, cache=cache, keep=keep)

@@ -200,10 +200,47 @@ class _Builder:
         return out
 
 
-def _where(item: Any) -> tuple[int, int]:
-    """1-based line and column of a node or event (libyaml counts from 0)."""
+# YAML 1.1 counts these as line breaks; editors, git and code hosts do not.
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _odd_breaks(text: str) -> str | None:
+    """The text when its lines must be counted by ``\\n`` alone, else None (the usual case)."""
+    return text if any(b in text for b in _ODD_BREAKS) else None
+
+
+def _where(item: Any, text: str | None = None) -> tuple[int, int]:
+    """1-based line and column of a node or event (libyaml counts from 0).
+
+    With ``text`` the place is recounted from the character offset, as an editor counts.
+    """
     mark = item.start_mark
-    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is None:
+        return 1, 1
+    if text is not None:
+        return _position(text, mark.index)
+    return mark.line + 1, mark.column + 1
+
+
+def _relocate(root: Node, text: str) -> None:
+    """Recount every node's place by ``\\n`` only (see ``_ODD_BREAKS``)."""
+    from yaml.error import Mark
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        mark = node.start_mark
+        if mark is not None:
+            line, col = _position(text, mark.index)
+            node.start_mark = Mark(mark.name, mark.index, line - 1, col - 1, "", 0)
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                stack += [k, v]
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -235,8 +272,10 @@ def decode(path: str, raw: bytes) -> str:
 def _anchors(path: str, text: str) -> list[Diagnostic]:
     """Anchors that no alias uses are invisible in the node tree: find them in the events."""
     found: list[Diagnostic] = []
+    odd = _odd_breaks(text)
     loader = _CParserEvents(text)
     more = 0
+    first_unlisted = (1, 1)
     try:
         while True:
             event = loader.get_event()
@@ -244,15 +283,17 @@ def _anchors(path: str, text: str) -> list[Diagnostic]:
                 break
             if len(found) >= MAX_ALIAS_REPORTS:
                 if getattr(event, "anchor", None) is not None:
+                    if not more:
+                        first_unlisted = _where(event, odd)
                     more += 1
                 continue
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
-                found.append(Diagnostic(path, *_where(event), "yaml-anchor",
+                found.append(Diagnostic(path, *_where(event, odd), "yaml-anchor",
                                         f"anchor '&{anchor}' is not allowed: incident files "
                                         "use no anchors or aliases"))
             elif isinstance(event, yaml.AliasEvent):
-                found.append(Diagnostic(path, *_where(event), "yaml-alias",
+                found.append(Diagnostic(path, *_where(event, odd), "yaml-alias",
                                         f"alias '*{anchor}' is not allowed: write the value out "
                                         "in full"))
     except yaml.YAMLError:
@@ -260,9 +301,8 @@ def _anchors(path: str, text: str) -> list[Diagnostic]:
     finally:
         loader.dispose()
     if more:
-        last = found[-1]
-        found.append(Diagnostic(path, last.line, last.column, last.code,
-                                f"{more} more anchors and aliases after this one are not listed"))
+        found.append(Diagnostic(path, *first_unlisted, "yaml-alias",
+                                f"this and {more - 1} more anchors and aliases are not listed"))
     return found
 
 
@@ -296,7 +336,7 @@ def _too_deep(path: str, text: str) -> Diagnostic | None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return Diagnostic(path, *_where(event), "yaml-too-deep",
+                    return Diagnostic(path, *_where(event, _odd_breaks(text)), "yaml-too-deep",
                                       f"the data nests more than {MAX_DEPTH} levels deep; an "
                                       "incident needs only a few")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -322,7 +362,10 @@ def parse_text(path: str, text: str) -> Document:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        odd = _odd_breaks(text)
+        line, col = (1, 1)
+        if mark is not None:
+            line, col = _position(text, mark.index) if odd else (mark.line + 1, mark.column + 1)
         problem = exc.problem or "invalid YAML"
         if ("expected a single document" in (exc.context or "")
                 or "but found another document" in problem):
@@ -335,15 +378,22 @@ def parse_text(path: str, text: str) -> Document:
         context = ""
         if exc.context:
             start = exc.context_mark
-            opened = (f" that starts on line {start.line + 1}, column {start.column + 1}"
-                      if start is not None and start.line != (mark.line if mark else -1) else "")
+            at = (_position(text, start.index) if odd else (start.line + 1, start.column + 1)
+                  ) if start is not None else (line, col)
+            opened = f" that starts on line {at[0]}, column {at[1]}" if at[0] != line else ""
             context = f" ({exc.context}{opened})"
         raise YamlError([Diagnostic(path, line, col, "yaml-syntax",
                                     f"YAML syntax error: {problem}{context}")]) from None
     except yaml.YAMLError as exc:
         raise YamlError([Diagnostic(path, 1, 1, "yaml-syntax", f"YAML error: {exc}")]) from None
+    except UnicodeEncodeError as exc:  # text that no file decoded: a lone surrogate
+        raise YamlError([Diagnostic(path, *_position(text, exc.start), "encoding",
+                                    "this text holds a character that is not valid Unicode "
+                                    f"({text[exc.start]!r})")]) from None
     if root is None or (isinstance(root, ScalarNode) and root.tag == _PLAIN and not root.value):
         raise YamlError([Diagnostic(path, 1, 1, "yaml-empty", "the file is empty")])
+    if _odd_breaks(text):
+        _relocate(root, text)
     builder = _Builder(path)
     data = builder.build(root)
     if "&" in text:  # no anchor, no alias: only then can the events be skipped

@@ -11,11 +11,9 @@ from typer.testing import CliRunner
 
 from ihltag.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASET = ROOT / "incidents"
-RULES = ROOT / "rules"
-SOURCES = ROOT.parent / "shared" / "sources"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from _paths import DATASET, FIXTURES, ROOT, RULES, SOURCES
+
+__all__ = ["DATASET", "FIXTURES", "ROOT", "RULES", "SOURCES"]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATASET, ROOT, RULES, SOURCES
+from _paths import DATASET, ROOT, RULES, SOURCES
 
 from ihltag.engine import STATUS_ORDER, Engine, Finding
 from ihltag.models import Incident, Range

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATASET, RULES
+from _paths import DATASET, RULES
 
 from ihltag.engine import Engine, Finding, decide, worst
 from ihltag.models import Incident

@@ -82,7 +82,7 @@ def test_since_head_sees_only_uncommitted_work(repo: Path) -> None:
 def test_check_since_checks_only_changed_incidents(cli, repo: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo)
-    code, out, err = cli("check", "--no-cache", "--since", "base", "-f", "json", "data")
+    code, out, _ = cli("check", "--no-cache", "--since", "base", "-f", "json", "data")
     data = json.loads(out)
     checked = {e["file"] for e in data["errors"]} | {i["file"] for i in data["incidents"]}
     assert checked == {"data/2025/mli-a-modified.yaml", "data/2024/mli-b-renamed.yaml",

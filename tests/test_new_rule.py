@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DATASET, RULES
+from _paths import DATASET, RULES
 
 CLI = Callable[..., tuple[int, str, str]]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATASET, RULES
+from _paths import DATASET, RULES
 
 from ihltag.models import Act, Incident
 from ihltag.registry import Nexus

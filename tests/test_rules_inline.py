@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from conftest import RULES
+from _paths import RULES
 
 from ihltag.engine import Engine, Finding
 from ihltag.models import Incident

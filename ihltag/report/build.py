@@ -340,7 +340,7 @@ def source_citation(note: dict[str, Any]) -> str:
     if note.get("reference"):
         out += f" {note['reference']}."
     extra = []
-    if note.get("kind"):
+    if note.get("kind") and note["kind"] != "other":
         extra.append(SOURCE_KINDS.get(note["kind"], note["kind"]).removeprefix("a ")
                      .removeprefix("an "))
     if note.get("reliability"):
@@ -461,7 +461,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
 
     # 3. Source notes are numbered once per report, in order of first appearance.
     notes: list[dict[str, Any]] = []
-    note_ids: dict[tuple[str, int], int] = {}
+    note_ids: dict[tuple[tuple[str, str], ...], int] = {}
     incident_cache: dict[str, dict[str, Any]] = {}
     rules_by_id = run.pack.by_id
 
@@ -476,20 +476,25 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
                      if hide else set())
         refs: list[int] = []
         withheld = 0
-        for i, src in enumerate(inc.sources):
+        for src in inc.sources:
             if src.confidential and not options.include_confidential:
                 withheld += 1
                 continue
-            key = (inc.id, i)
+            note = _source(src, text)
+            # One note per distinct source: incidents citing the same passage share it.
+            key = tuple(sorted((k, str(v)) for k, v in note.items()))
             if key not in note_ids:
-                note = _source(src, text)
                 note["number"] = len(notes) + 1
-                note["incident"] = None if hide else inc.id
+                note["incidents"] = []
                 note["citation"] = source_citation(note)
                 note["text"] = source_text(note)
                 notes.append(note)
                 note_ids[key] = note["number"]
-            refs.append(note_ids[key])
+            number = note_ids[key]
+            if not hide:
+                notes[number - 1]["incidents"].append(inc.id)
+            if number not in refs:
+                refs.append(number)
         entry = {
             "id": None if hide else inc.id,
             "file": None if hide else _rel_file(r.file, run.root),
