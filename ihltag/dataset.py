@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +52,13 @@ def find_root(paths: Iterable[Path]) -> Path:
     return roots.pop()
 
 
-def incident_files(folder: Path) -> Iterator[Path]:
-    """Every incident file under ``folder`` in a stable order (registries excluded)."""
+def incident_files(folder: Path, root: Path | None = None) -> Iterator[Path]:
+    """Every incident file under ``folder`` in a stable order (the registries of the
+    dataset ``root``, ``folder`` itself by default, excluded)."""
+    root = root or folder
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        at_root = Path(dirpath) == folder
+        at_root = Path(dirpath) == root
         for name in sorted(filenames):
             if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
                 yield Path(dirpath) / name
@@ -68,7 +71,7 @@ def expand(paths: Iterable[Path], root: Path) -> list[Path]:
         if not path.exists():
             raise DatasetError(f"{path}: no such file or folder")
         resolved = path.resolve()
-        items = incident_files(resolved) if resolved.is_dir() else iter([resolved])
+        items = incident_files(resolved, root) if resolved.is_dir() else iter([resolved])
         for item in items:
             if item.parent == root and item.name in REGISTRY_FILES:
                 continue
@@ -162,6 +165,37 @@ def warnings(incident: Incident, doc_root: Any, file: str) -> list[Diagnostic]:
     return out
 
 
+def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: str
+                ) -> list[Diagnostic]:
+    """The id and reference checks, on the parts of an invalid file that can be read."""
+    if not isinstance(data, dict):
+        return []
+    out: list[Diagnostic] = []
+    raw_id, stem = data.get("id"), path.name.rsplit(".", 1)[0]
+    if isinstance(raw_id, str) and raw_id != stem and _ID.match(raw_id):
+        out.append(Diagnostic(file, *locate(doc_root, ("id",)), "id-mismatch",
+                              f"id '{raw_id}' differs from the file name '{path.name}': "
+                              f"rename the file to '{raw_id}.yaml' or change the id"))
+    perpetrators = data.get("perpetrators")
+    for i, p in enumerate(perpetrators if isinstance(perpetrators, list) else []):
+        actor = p.get("actor") if isinstance(p, dict) else None
+        if (isinstance(actor, str) and actor and actor.casefold() != UNIDENTIFIED
+                and registry.resolve(actor) is None):
+            out.append(Diagnostic(file, *locate(doc_root, ("perpetrators", i, "actor")),
+                                  "unknown-actor", f"actor '{actor}' is not in actors.yaml"
+                                  f"{registry.hint(actor)} (use 'unidentified' when the "
+                                  "perpetrator is not known)"))
+    conflict = data.get("conflict")
+    if isinstance(conflict, str) and conflict and conflict not in registry.conflicts:
+        out.append(Diagnostic(file, *locate(doc_root, ("conflict",)), "unknown-conflict",
+                              f"conflict '{conflict}' is not in conflicts.yaml"
+                              f"{did_you_mean(conflict, registry.conflicts)}"))
+    return out
+
+
+_ID = re.compile(r"[a-z][a-z0-9-]{2,79}\Z")
+
+
 def check_file(path: Path, display: str, registry: Registry, engine: Any,
                raw: bytes | None = None, keep: bool = False) -> FileResult:
     """Read, validate and evaluate one incident file. Never raises on bad input.
@@ -171,16 +205,16 @@ def check_file(path: Path, display: str, registry: Registry, engine: Any,
     """
     result = FileResult(display)
     try:
-        if raw is None:
-            doc = read_file(path, display)
-        else:
-            doc = parse_text(display, decode(display, raw))
+        doc = (read_file(path, display) if raw is None
+               else parse_text(display, decode(display, raw)))
     except YamlError as exc:
         result.diagnostics = exc.diagnostics
         return result
     incident, diags = validate(doc, Incident)
     if incident is None:
-        result.diagnostics = diags
+        # the rest of the file is still checked: every mistake is reported in one run
+        diags.extend(_raw_checks(doc.data, path, registry, doc.root, display))
+        result.diagnostics = sorted(set(diags), key=Diagnostic.sort_key)
         return result
     result.id = incident.id
     result.id_pos = locate(doc.root, ("id",))

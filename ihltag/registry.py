@@ -7,6 +7,7 @@ sources spell them every way (``Jama’a``, ``JAMA'A``, ``Tilé``/``Tile``).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ UNIDENTIFIED = "unidentified"
 Tri = bool | None
 
 
+@lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """Case-, accent- and apostrophe-insensitive key for a name."""
     text = unicodedata.normalize("NFKD", name)

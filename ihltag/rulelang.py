@@ -12,8 +12,10 @@ only for the findings that are reported and for ``ihltag explain``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ihltag import vocab
@@ -81,7 +83,7 @@ def _facts() -> dict[str, FactSpec]:
                                           _act("victim_groups"), _act_label("victim_groups"))
     for kind in vocab.CASUALTY_KINDS:
         facts[f"incident.casualties.{kind}"] = FactSpec(
-            "int", None, _casualty(kind), lambda c, k=kind: f"casualties.{k}")
+            "int", None, _casualty(kind), _fixed_label(f"casualties.{kind}"))
     facts["party"] = FactSpec("bool", None, lambda c: c.nexus.party, lambda c: "party",
                               lambda c: c.nexus.why)
     facts["nexus"] = FactSpec("bool", None, lambda c: c.nexus.nexus, lambda c: "nexus",
@@ -94,6 +96,18 @@ def _facts() -> dict[str, FactSpec]:
 
 def _act_label(name: str) -> Callable[[Ctx], str]:
     return lambda c: f"acts[{c.index}].{name}"
+
+
+def _fixed_label(text: str) -> Callable[[Ctx], str]:
+    return lambda c: text
+
+
+def _always(x: Any) -> bool:
+    return True
+
+
+def _meets(members: frozenset[Any], x: Any) -> bool:
+    return not members.isdisjoint(x)
 
 
 FACTS: Mapping[str, FactSpec] = _facts()
@@ -159,6 +173,12 @@ class ConditionError(Exception):
         self.loc = loc
         self.message = message
         self.key = key
+        self.more: list[ConditionError] = []
+
+    @property
+    def errors(self) -> list[ConditionError]:
+        """This error and those found beside it, so one load reports them all."""
+        return [self, *self.more]
 
 
 def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
@@ -171,9 +191,9 @@ def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
         if len(combos) != 1 or len(raw) != 1:
             unknown = [k for k in raw if k not in ("all", "any", "not")]
             if unknown:
-                raise ConditionError(loc + (unknown[0],), f"unknown condition key '{unknown[0]}'"
-                                     f"{did_you_mean(str(unknown[0]), [*_LEAF_KEYS, 'all', 'any', 'not'])}",
-                                     key=True)
+                hint = did_you_mean(str(unknown[0]), [*_LEAF_KEYS, "all", "any", "not"])
+                raise ConditionError((*loc, unknown[0]), f"unknown condition key '{unknown[0]}'"
+                                     f"{hint}", key=True)
             raise ConditionError(loc, "a condition has either 'fact' and one operator, or exactly "
                                  "one of 'all', 'any', 'not'")
         op = combos[0]
@@ -183,7 +203,17 @@ def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
         items = raw[op]
         if not isinstance(items, list):
             raise ConditionError(loc + (op,), f"'{op}' takes a list of conditions")
-        children = tuple(compile_condition(x, sets, loc + (op, i)) for i, x in enumerate(items))
+        compiled: list[Node] = []
+        errors: list[ConditionError] = []
+        for i, x in enumerate(items):
+            try:
+                compiled.append(compile_condition(x, sets, (*loc, op, i)))
+            except ConditionError as exc:
+                errors.extend(exc.errors)
+        if errors:
+            errors[0].more = errors[1:]
+            raise errors[0]
+        children = tuple(compiled)
         fns = tuple(ch.fn for ch in children)
         return Node(op, _all(fns) if op == "all" else _any(fns), children)
     return _leaf(raw, sets, loc)
@@ -231,7 +261,7 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
     if op in ("eq", "ne"):
         expect_kind("enum", "int", "text", "bool")
         value = check_value(arg, where)
-        test = (lambda x, v=value: x == v) if op == "eq" else (lambda x, v=value: x != v)
+        test = partial(operator.eq if op == "eq" else operator.ne, value)
     elif op == "in":
         expect_kind("enum", "int", "text")
         if isinstance(arg, str):
@@ -244,27 +274,28 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
             members = frozenset(check_value(v, where + (i,)) for i, v in enumerate(arg))
         else:
             raise ConditionError(where, "'in' takes a non-empty list of values or a set name")
-        test = lambda x, m=members: x in m  # noqa: E731
+        test = partial(operator.contains, members)
     elif op == "is":
         expect_kind("bool")
         value = check_value(arg, where)
-        test = lambda x, v=value: x is v  # noqa: E731
+        test = partial(operator.is_, value)
     elif op == "given":
         if arg is not True:
             raise ConditionError(where, "'given' is written 'given: true'")
-        test = lambda x: True  # noqa: E731
+        test = _always
     elif op in ("gt", "ge", "lt", "le"):
         expect_kind("int")
         value = check_value(arg, where)
-        test = {"gt": lambda x, v=value: x > v, "ge": lambda x, v=value: x >= v,
-                "lt": lambda x, v=value: x < v, "le": lambda x, v=value: x <= v}[op]
+        # x > v is v < x: the value is bound first
+        flipped = {"gt": operator.lt, "ge": operator.le, "lt": operator.gt, "le": operator.ge}
+        test = partial(flipped[op], value)
     else:  # has, has_any
         expect_kind("list")
         wanted = [arg] if op == "has" else arg
         if not isinstance(wanted, list) or not wanted:
             raise ConditionError(where, f"'{op}' takes {'a value' if op == 'has' else 'a list'}")
         members = frozenset(check_value(v, where) for v in wanted)
-        test = lambda x, m=members: not m.isdisjoint(x)  # noqa: E731
+        test = partial(_meets, members)
 
     def fn(c: Ctx, get: Callable[[Ctx], Any] = get, test: Callable[[Any], bool] = test,
            om: Tri = omitted, unk: str | None = spec.unknown) -> Tri:

@@ -200,7 +200,7 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
             try:
                 node = compile_condition(clause.when, sets, (group, i, "when"))
             except ConditionError as exc:
-                diags.append(diagnostic(doc.path, doc.root, exc, ()))
+                diags.extend(diagnostic(doc.path, doc.root, e, ()) for e in exc.errors)
                 continue
             groups[group].append(Clause(clause.id, clause.description, node))
             defaults.extend(_defaults(node, clause.id))
@@ -214,7 +214,7 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
                 try:
                     cond = compile_condition(entry.when, sets, ("war_crime", i, "when"))
                 except ConditionError as exc:
-                    diags.append(diagnostic(doc.path, doc.root, exc, ()))
+                    diags.extend(diagnostic(doc.path, doc.root, e, ()) for e in exc.errors)
             war.append((cond, entry.provision))
     if diags:
         return None, diags

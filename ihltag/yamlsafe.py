@@ -117,9 +117,13 @@ class Document:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    value: str = node.value
     if node.tag != _PLAIN:
-        return value
+        return node.value
+    return _plain(node.value)
+
+
+def _plain(value: str) -> Any:
+    """The value of a plain (unquoted) scalar: YAML 1.2 core types, nothing surprising."""
     if value in _NULLS:
         return None
     if value in _TRUE:
@@ -171,32 +175,43 @@ class _Builder:
         self.depth += 1
         try:
             if isinstance(node, SequenceNode):
-                return [self.build(item) for item in node.value]
+                return [self.value(item) for item in node.value]
             return self.mapping(node)  # type: ignore[arg-type]
         finally:
             self.depth -= 1
 
+    def value(self, node: Node) -> Any:
+        """``build``, with the common case (an untagged scalar) taken first, inline."""
+        if type(node) is ScalarNode:
+            tag = node.tag
+            if tag == _PLAIN:
+                return _plain(node.value)
+            if tag == _STR:
+                return node.value
+        return self.build(node)
+
     def mapping(self, node: MappingNode) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 self.error(key_node, "yaml-key", "a key must be a plain word, not a list or "
                            "mapping")
                 continue
-            if key_node.tag == _PLAIN and key_node.value == "<<":
-                self.error(key_node, "yaml-merge-key", "merge keys ('<<') are not allowed: write "
-                           "the keys out in full")
+            key = key_node.value  # a key is its text as written: `1:` is the key "1"
+            if key_node.tag == _PLAIN:
+                if key == "<<":
+                    self.error(key_node, "yaml-merge-key", "merge keys ('<<') are not allowed: "
+                               "write the keys out in full")
+                    continue
+            elif key_node.tag != _STR:
+                self.build(key_node)  # reports the tag
                 continue
-            key = _scalar(key_node)
-            if not isinstance(key, str):
-                key = key_node.value
-            if key in out or key in lines:
+            if key in out:
+                first = next(k for k, _ in node.value if k.value == key)
                 self.error(key_node, "yaml-duplicate-key", f"key '{key}' appears twice in this "
-                           f"mapping (first on line {lines[key]}); keep one")
+                           f"mapping (first on line {_where(first)[0]}); keep one")
                 continue
-            lines[key] = key_node.start_mark.line + 1
-            out[key] = self.build(value_node)
+            out[key] = self.value(value_node)
         return out
 
 
@@ -320,7 +335,7 @@ def _too_deep(path: str, text: str) -> Diagnostic | None:
         if flow > MAX_DEPTH:
             bound = flow
         else:
-            prefix = max((len(m.group()) for m in _LINE_PREFIX.finditer(text)), default=0)
+            prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
             bound = flow + 2 * (prefix + 1) + 1
         if bound <= MAX_DEPTH:
             return None

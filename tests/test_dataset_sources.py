@@ -64,7 +64,8 @@ def entries() -> list[Any]:
         data = read_file(path, path.name).data
         assert isinstance(data, list), path
         for n, entry in enumerate(data):
-            out.append(pytest.param(entry, id=f"{path.stem[len('source_passages_'):]}-{n}-{entry['incident']}"))
+            part = path.stem.removeprefix("source_passages_")
+            out.append(pytest.param(entry, id=f"{part}-{n}-{entry['incident']}"))
     return out
 
 
@@ -125,7 +126,7 @@ def test_documented_finding(entry: dict[str, Any], rule: str, status: str) -> No
     assert best_status(entry["incident"], rule) == status
 
 
-# --- the dataset as a whole ------------------------------------------------------------------------
+# --- the dataset as a whole ---------------------------------------------------------------
 
 def test_every_incident_has_a_source() -> None:
     assert len(incidents()) >= 60

@@ -49,8 +49,10 @@ def test_decide_is_the_status_table(n_elements: int, n_exceptions: int) -> None:
 
 ACTORS = [
     {"id": "FAMa", "name": "Malian Armed Forces", "kind": "state_armed_forces"},
-    {"id": "Wagner", "name": "Wagner Group", "kind": "private_military_company", "supports": "FAMa"},
-    {"id": "AfricaCorps", "name": "Africa Corps", "kind": "foreign_state_forces", "supports": "FAMa"},
+    {"id": "Wagner", "name": "Wagner Group", "kind": "private_military_company",
+     "supports": "FAMa"},
+    {"id": "AfricaCorps", "name": "Africa Corps", "kind": "foreign_state_forces",
+     "supports": "FAMa"},
     {"id": "Dozo", "name": "Dozo hunters", "kind": "militia", "supports": "FAMa"},
     {"id": "JNIM", "name": "JNIM", "aliases": ["GSIM"], "kind": "non_state_armed_group"},
     {"id": "FLA", "name": "Front de libération de l'Azawad", "kind": "non_state_armed_group"},
@@ -176,7 +178,8 @@ def test_max_status_caps_violation(tmp_path: Path, registry: Registry) -> None:
     assert f.status == "possible"
     assert "review" in f.note
     # the cap changes nothing below it
-    assert engine.evaluate(make([{"type": "attack", "target": "civilians"}]))[0].status == "possible"
+    (f,) = engine.evaluate(make([{"type": "attack", "target": "civilians"}]))
+    assert f.status == "possible"
     assert engine.evaluate(make([{"type": "attack", "target": "civilians",
                                   "military_objective_present": False}])) == []
 
@@ -265,7 +268,8 @@ def test_trace_shows_declared_default(pack: RulePack, registry: Registry) -> Non
 
 def test_explain_everything_lists_every_rule_and_act(pack: RulePack, registry: Registry) -> None:
     engine = Engine(pack, registry)
-    inc = make([{"type": "looting", "target": "livestock"}, {"type": "threat", "target": "civilians"}])
+    inc = make([{"type": "looting", "target": "livestock"},
+                {"type": "threat", "target": "civilians"}])
     everything = engine.evaluate(inc, everything=True)
     assert len(everything) == 2 * len(pack.rules)
     assert {(f.rule, f.status) for f in everything if f.status} == {
@@ -288,8 +292,10 @@ def test_explain_everything_lists_every_rule_and_act(pack: RulePack, registry: R
     ("Lonely", F, set()),                             # a party kind in no conflict
     ("unidentified", U, set()),
 ])
-def test_party_kinds(registry: Registry, actor: str, party: bool | None, conflicts: set[str]) -> None:
-    nexus = registry.nexus(make([{"type": "attack", "target": "civilians"}], [(actor, "alleged")]))
+def test_party_kinds(registry: Registry, actor: str, party: bool | None,
+                     conflicts: set[str]) -> None:
+    nexus = registry.nexus(make([{"type": "attack", "target": "civilians"}],
+                                [(actor, "alleged")]))
     assert nexus.party is party
     assert nexus.nexus is (U if party is U else bool(conflicts))
     assert {c.id for c in nexus.conflicts} == conflicts
@@ -297,7 +303,8 @@ def test_party_kinds(registry: Registry, actor: str, party: bool | None, conflic
 
 
 def test_supports_is_named_in_the_reason(registry: Registry) -> None:
-    nexus = registry.nexus(make([{"type": "attack", "target": "civilians"}], [("Wagner", "alleged")]))
+    nexus = registry.nexus(make([{"type": "attack", "target": "civilians"}],
+                                [("Wagner", "alleged")]))
     assert "Wagner: private military company supporting FAMa" in nexus.why
 
 
@@ -339,7 +346,8 @@ def test_conflict_given_explicitly(registry: Registry) -> None:
     derived = registry.nexus(make(acts, [("FAMa", "alleged")], date="2025-01-10"))
     assert {c.id for c in derived.conflicts} == {"mli-jnim", "fantasy-iac"}
     assert derived.classification is None
-    given = registry.nexus(make(acts, [("FAMa", "alleged")], date="2025-01-10", conflict="mli-jnim"))
+    given = registry.nexus(make(acts, [("FAMa", "alleged")], date="2025-01-10",
+                                conflict="mli-jnim"))
     assert [c.id for c in given.conflicts] == ["mli-jnim"]
     assert (given.party, given.classification) == (T, "NIAC")
     # an explicitly named conflict the perpetrator is no party to gives no party element

@@ -107,3 +107,12 @@ def test_a_failing_inline_test_fails_the_command(pack_with_new_rule: Path, cli: 
     assert code == 1
     assert ("FAIL CIHL-53 a blockade of an army camp is not starvation of civilians: "
             "expected ['violation'], got ['none']") in out
+
+
+def test_a_related_rule_does_not_hide_a_rule_s_own_number(pack_with_new_rule: Path) -> None:
+    """CIHL-53 lists CIHL-54 as related and sorts first; `54` still names Rule 54."""
+    from ihltag.rules import load_pack
+
+    pack = load_pack(pack_with_new_rule)
+    found = {name: getattr(pack.find(name), "id", None) for name in ("53", "54", "cihl54")}
+    assert found == {"53": "CIHL-53", "54": "CIHL-54", "cihl54": "CIHL-54"}

@@ -37,7 +37,8 @@ def sets() -> dict[str, list[str]]:
 def incident(acts: list[dict[str, Any]], **over: Any) -> Incident:
     data: dict[str, Any] = {
         "id": "lang-test", "title": "t", "date": "2024-08-24",
-        "location": {"country": "MLI"}, "perpetrators": [{"actor": "JNIM", "attribution": "alleged"}],
+        "location": {"country": "MLI"},
+        "perpetrators": [{"actor": "JNIM", "attribution": "alleged"}],
         "acts": acts, "sources": [{"publisher": "p", "title": "t"}], "summary": "s",
     }
     data.update(over)
@@ -96,8 +97,10 @@ OPERATOR_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool | None]] = 
     ("le edge", {"fact": "act.count", "le": 5}, {"count": 5}, T),
     ("le false", {"fact": "act.count", "le": 4}, {"count": 5}, F),
     ("gt omitted", {"fact": "act.count", "gt": 0}, {}, U),
-    ("has true", {"fact": "act.victim_groups", "has": "children"}, {"victim_groups": ["women", "children"]}, T),
-    ("has false", {"fact": "act.victim_groups", "has": "children"}, {"victim_groups": ["women"]}, F),
+    ("has true", {"fact": "act.victim_groups", "has": "children"},
+     {"victim_groups": ["women", "children"]}, T),
+    ("has false", {"fact": "act.victim_groups", "has": "children"},
+     {"victim_groups": ["women"]}, F),
     ("has empty list", {"fact": "act.victim_groups", "has": "children"}, {"victim_groups": []}, F),
     ("has omitted", {"fact": "act.victim_groups", "has": "children"}, {}, U),
     ("has_any true", {"fact": "act.victim_groups", "has_any": ["children", "older_persons"]},
@@ -106,10 +109,13 @@ OPERATOR_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool | None]] = 
      {"victim_groups": ["women"]}, F),
     ("has_any omitted", {"fact": "act.victim_groups", "has_any": ["children"]}, {}, U),
     # a vocabulary value that records "not known" is evaluated as an omitted fact
-    ("targeting unknown eq", {"fact": "act.targeting", "eq": "directed"}, {"targeting": "unknown"}, U),
-    ("targeting unknown ne", {"fact": "act.targeting", "ne": "directed"}, {"targeting": "unknown"}, U),
+    ("targeting unknown eq", {"fact": "act.targeting", "eq": "directed"},
+     {"targeting": "unknown"}, U),
+    ("targeting unknown ne", {"fact": "act.targeting", "ne": "directed"},
+     {"targeting": "unknown"}, U),
     ("means unknown in", {"fact": "act.means", "in": ["ied", "landmine"]}, {"means": "unknown"}, U),
-    ("targeting known", {"fact": "act.targeting", "in": ["directed"]}, {"targeting": "incidental"}, F),
+    ("targeting known", {"fact": "act.targeting", "in": ["directed"]},
+     {"targeting": "incidental"}, F),
 ]
 
 
@@ -245,7 +251,8 @@ def test_if_omitted_on_boolean(default: bool, recorded: bool | None, want: bool,
 def test_if_omitted_applies_to_recorded_unknown(sets: dict[str, list[str]]) -> None:
     """``targeting: unknown`` is "not known": a declared default covers it as it covers omission."""
     cond = {"fact": "act.targeting", "eq": "directed", "if_omitted": False}
-    assert value(cond, ctx({"type": "attack", "target": "market", "targeting": "unknown"}), sets) is F
+    c = ctx({"type": "attack", "target": "market", "targeting": "unknown"})
+    assert value(cond, c, sets) is F
 
 
 def test_if_omitted_is_traced(sets: dict[str, list[str]]) -> None:
@@ -354,7 +361,8 @@ ERRORS = [
      ["act.count is compared with whole numbers"]),
     ("boolean as text", "{fact: act.warning, is: 'no'}", "'no'",
      ["act.warning is true or false"]),
-    ("two operators", "{fact: act.type, eq: attack, ne: looting}", "{fact: act.type, eq: attack, ne",
+    ("two operators", "{fact: act.type, eq: attack, ne: looting}",
+     "{fact: act.type, eq: attack, ne",
      ["exactly one operator"]),
     ("bad if_omitted", "{fact: act.demand, given: true, if_omitted: maybe}", "maybe",
      ["if_omitted is true or false"]),
@@ -403,8 +411,20 @@ exceptions:
                      ("CIHL-901.yaml", position(second, "persns")[0])]
 
 
+def test_every_error_inside_one_condition_is_reported(tmp_path: Path) -> None:
+    folder, path = pack_dir(tmp_path, clause(
+        "{all: [{fact: act.type, eq: lootting}, {any: [{fact: act.target, inn: [market]}, "
+        "{fact: act.target, in: civilian_object}]}, {fact: act.tpye, eq: attack}]}"))
+    with pytest.raises(RulePackError) as info:
+        load_pack(folder)
+    got = [(d.line, d.column) for d in info.value.diagnostics]
+    assert got == [position(path, "lootting"), position(path, "inn"),
+                   position(path, "civilian_object"), position(path, "act.tpye")]
+
+
 def test_rule_file_schema_errors_are_located(tmp_path: Path) -> None:
-    folder, path = pack_dir(tmp_path, clause("{fact: act.type, eq: looting}") + "max_status: violaton\n")
+    folder, path = pack_dir(tmp_path,
+                            clause("{fact: act.type, eq: looting}") + "max_status: violaton\n")
     with pytest.raises(RulePackError) as info:
         load_pack(folder)
     (d,) = info.value.diagnostics
@@ -434,7 +454,8 @@ def test_duplicate_rule_ids(tmp_path: Path) -> None:
 
 def test_valid_pack_compiles_and_records_defaults(tmp_path: Path) -> None:
     folder, _ = pack_dir(tmp_path, clause(
-        "{all: [{fact: act.type, eq: detention}, {fact: act.demand, given: true, if_omitted: false}]}"))
+        "{all: [{fact: act.type, eq: detention},"
+        " {fact: act.demand, given: true, if_omitted: false}]}"))
     pack = load_pack(folder)
     (rule,) = pack.rules
     assert rule.id == "CIHL-900"
@@ -442,7 +463,8 @@ def test_valid_pack_compiles_and_records_defaults(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("check", str(DATASET)), ("rules", "test"), ("rules", "list")])
-def test_malformed_pack_exits_2_with_location(tmp_path: Path, cli: Callable[..., tuple[int, str, str]],
+def test_malformed_pack_exits_2_with_location(tmp_path: Path,
+                                              cli: Callable[..., tuple[int, str, str]],
                                               args: tuple[str, ...]) -> None:
     folder, path = pack_dir(tmp_path, clause("{fact: act.type, eq: lootting}"))
     code, out, err = cli(*args, "--rules", str(folder), "--no-cache") if args[0] == "check" \
@@ -456,14 +478,16 @@ def test_malformed_pack_exits_2_with_location(tmp_path: Path, cli: Callable[...,
 
 def test_yaml_syntax_error_in_a_rule_exits_2(tmp_path: Path,
                                              cli: Callable[..., tuple[int, str, str]]) -> None:
-    folder, path = pack_dir(tmp_path, "elements:\n  - id: party\n    when: {fact: party, is: true\n")
+    folder, path = pack_dir(tmp_path,
+                            "elements:\n  - id: party\n    when: {fact: party, is: true\n")
     code, _, err = cli("rules", "list", "--rules", str(folder))
     assert code == 2
     assert f"{path}:" in err
     assert "Traceback" not in err
 
 
-def test_missing_rules_folder_exits_2(tmp_path: Path, cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_missing_rules_folder_exits_2(tmp_path: Path,
+                                      cli: Callable[..., tuple[int, str, str]]) -> None:
     code, _, err = cli("check", str(DATASET), "--rules", str(tmp_path / "nope"), "--no-cache")
     assert code == 2
     assert "does not exist" in err

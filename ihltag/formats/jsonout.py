@@ -26,9 +26,16 @@ class JsonStream:
         self.quiet = quiet
         self.first = True
         self.errors: list[dict[str, Any]] = []
-        out.write('{"version": 1, "incidents": [')
+        self.started = False
+
+    def _start(self) -> None:
+        # not before the first result: a run that cannot be made leaves no half document
+        if not self.started:
+            self.out.write('{"version": 1, "incidents": [')
+            self.started = True
 
     def file(self, r: FileResult) -> None:
+        self._start()
         self.errors.extend(d.as_dict() for d in r.diagnostics
                            if not (self.quiet and d.severity == "warning"))
         if self.quiet or r.id is None or not r.valid:
@@ -37,6 +44,7 @@ class JsonStream:
         self.first = False
 
     def finish(self, run: CheckRun) -> None:
+        self._start()
         self.out.write("\n],\n\"errors\": ")
         self.out.write(json.dumps(self.errors, ensure_ascii=False, indent=1))
         self.out.write(",\n\"summary\": ")

@@ -1,0 +1,1 @@
+"""CI output formats (github, sarif): a package so its conftest does not shadow tests/conftest.py."""
