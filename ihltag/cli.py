@@ -8,13 +8,21 @@ engine, report renderers) are imported inside the commands that need them, so th
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from ihltag.config import Config
+    from ihltag.dataset import FileResult
+    from ihltag.rules import RulePack
+    from ihltag.runner import CheckRun
 
 app = typer.Typer(
     name="ihltag",
@@ -70,7 +78,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> Config:
     from ihltag.config import ConfigError, load
 
     try:
@@ -79,7 +87,7 @@ def _config():  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
-def _dataset_paths(paths: list[Path] | None, config) -> list[Path]:  # type: ignore[no-untyped-def]
+def _dataset_paths(paths: list[Path] | None, config: Config) -> list[Path]:
     if paths:
         return paths
     if config.dataset is not None:
@@ -137,7 +145,7 @@ class _Output:
 
 def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
          keep: bool = False, only: list[Path] | None = None,
-         sink=None):  # type: ignore[no-untyped-def]
+         sink: Callable[[FileResult], None] | None = None) -> CheckRun:
     """The core run, with every 'cannot be made' condition turned into exit status 2."""
     from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
 
@@ -196,16 +204,16 @@ def check(
 
     if format is None:
         format = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
-    run_args = {"jobs": jobs or config.jobs or default_jobs(), "cache": config.cache and not no_cache,
-                "only": only}
-    rules_dir = rules or config.rules
+    run_args = functools.partial(_run, targets, rules or config.rules,
+                                 jobs=jobs or config.jobs or default_jobs(),
+                                 cache=config.cache and not no_cache, only=only)
     if format is CheckFormat.text and output is None and sys.stdout.isatty():
         from rich.console import Console
 
         from ihltag.formats.text import rich_sink, rich_summary
 
         console = Console()
-        run = _run(targets, rules_dir, sink=rich_sink(console, quiet), **run_args)
+        run = run_args(sink=rich_sink(console, quiet))
         rich_summary(run, console)
     elif format in (CheckFormat.text, CheckFormat.json):
         # streamed: each file's lines are written as its result arrives
@@ -214,21 +222,21 @@ def check(
                 from ihltag.formats.jsonout import JsonStream
 
                 stream = JsonStream(out, quiet)
-                run = _run(targets, rules_dir, sink=stream.file, **run_args)
+                run = run_args(sink=stream.file)
                 stream.finish(run)
             else:
                 from ihltag.formats.text import result_lines, summary_line
 
-                def write(r):  # type: ignore[no-untyped-def]
+                def write(r: FileResult) -> None:
                     for line in result_lines(r, quiet):
                         out.write(line + "\n")
 
-                run = _run(targets, rules_dir, sink=write, **run_args)
+                run = run_args(sink=write)
                 out.write(summary_line(run) + "\n")
     else:
         import importlib
 
-        run = _run(targets, rules_dir, **run_args)
+        run = run_args()
         module = importlib.import_module(f"ihltag.formats.{format.value}")
         _emit(module.render(run, quiet), output)
     strict = config.strict if strict is None else strict
@@ -404,7 +412,7 @@ def schema(
     _emit(json.dumps(schema_for(name.value), indent=2, ensure_ascii=False) + "\n", output)
 
 
-def _pack(rules: Path | None):  # type: ignore[no-untyped-def]
+def _pack(rules: Path | None) -> RulePack:
     from ihltag.rules import RulePackError, load_pack
 
     config = _config()

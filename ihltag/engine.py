@@ -8,7 +8,7 @@ only for acts that produce a finding, or when ``explain`` asks for everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ihltag.models import Incident
 from ihltag.registry import Registry
@@ -158,11 +158,9 @@ def _types(node: Node) -> frozenset[str]:
     every = frozenset(ACT_TYPES)
     spec = FACTS["act.type"]
     if node.spec is spec and node.if_omitted is None:
-        if node.op == "eq":
-            return frozenset(t for t in ACT_TYPES if node.fn(_TypeProbe(t)) is not False)
-        if node.op in ("in", "ne"):
-            return frozenset(t for t in ACT_TYPES if node.fn(_TypeProbe(t)) is not False)
-        return every
+        # probe the compiled leaf with each act type (it reads only ``ctx.act.type``)
+        return frozenset(t for t in ACT_TYPES
+                         if node.fn(cast(Ctx, _TypeProbe(t))) is not False)
     if node.op == "all" and node.children:
         out = every
         for child in node.children:

@@ -7,8 +7,8 @@ sources spell them every way (``Jama’a``, ``JAMA'A``, ``Tilé``/``Tile``).
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

@@ -8,8 +8,9 @@ only names values that exist).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 Vocab = Mapping[str, str]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DATASET, FIXTURES
+from _paths import DATASET, FIXTURES
 
 Cli = Callable[..., tuple[int, str, str]]
 
