@@ -53,7 +53,6 @@ else:
     ActorKind = _lit(vocab.ACTOR_KINDS)
     Classification = _lit(vocab.CLASSIFICATIONS)
 
-_ID = re.compile(r"[a-z][a-z0-9-]{2,79}\Z")
 _URL = re.compile(r"https?://[^\s]+\Z")
 
 

@@ -45,6 +45,11 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 # What can open a block collection at the start of a line: indentation, compact
 # indicators ("- ", "? ", ": ") and node properties (anchors, tags).
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:(?:[-?:]|[&!]\S*)[ \t]+)*", re.MULTILINE)
+# Lines that may start such a prefix of 22 characters or more: when neither matches,
+# every prefix is shorter, which (with few brackets) bounds the depth cheaply. They
+# search for "\n" rather than use "^", which the regex engine finds much faster.
+_LONG_PREFIX = re.compile(r"\n[ \t\-?:]{22}")
+_PROPERTY_PREFIX = re.compile(r"\n[ \t\-?:]*[&!]")
 _FALSE = frozenset({"false", "False", "FALSE"})
 
 
@@ -132,10 +137,15 @@ def _plain(value: str) -> Any:
         return False
     first = value[:1]
     if first.isdigit() or first in "+-.":
+        # a number only when it reads back as written: `reference: 12.10` (a paragraph)
+        # must not become 12.1; number fields accept the text form anyway
         if _INT.match(value):
-            return int(value)
-        if _FLOAT.match(value):
-            return float(value)
+            number: int | float = int(value)
+        elif _FLOAT.match(value):
+            number = float(value)
+        else:
+            return value
+        return number if repr(number) == value else value
     return value
 
 
@@ -332,6 +342,10 @@ def _too_deep(path: str, text: str) -> Diagnostic | None:
     """
     if 2 * len(text) + 2 > MAX_DEPTH:
         flow = text.count("[") + text.count("{")
+        lines = "\n" + text
+        if flow <= 16 and not _LONG_PREFIX.search(lines) and (
+                ("&" not in text and "!" not in text) or not _PROPERTY_PREFIX.search(lines)):
+            return None  # depth <= 16 + 2 * (21 + 1) + 1 < MAX_DEPTH
         if flow > MAX_DEPTH:
             bound = flow
         else:

@@ -174,7 +174,8 @@ def test_json_shape(cli: Cli, bad_dataset: Path, monkeypatch: pytest.MonkeyPatch
         "code": "unknown-value",
         "message": "acts[1].type: unknown act type 'lootting'; did you mean 'looting'?"}
     assert [(e["file"], e["code"]) for e in data["errors"]] == [
-        ("2024/mli-bad.yaml", "unknown-value"), ("2025/mli-warn.yaml", "advice-targeting"), ("2025/mli-worse.yaml", "invalid-value"),
+        ("2024/mli-bad.yaml", "unknown-value"), ("2025/mli-warn.yaml", "advice-targeting"),
+        ("2025/mli-worse.yaml", "invalid-value"),
         ("2025/mli-worse.yaml", "unknown-actor")]
     assert all(set(e) == {"file", "line", "column", "severity", "code", "message"}
                for e in data["errors"])

@@ -48,12 +48,12 @@ def test_root_is_found_walking_up(mini_dataset: Path) -> None:
 
 def test_no_root_above(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("id: x\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match="no folder on the way up holds actors.yaml"):
+    with pytest.raises(DatasetError, match=r"no folder on the way up holds actors\.yaml"):
         find_root([tmp_path / "x.yaml"])
 
 
 def test_missing_path(mini_dataset: Path) -> None:
-    with pytest.raises(DatasetError, match="no-such.yaml: no such file or folder"):
+    with pytest.raises(DatasetError, match=r"no-such\.yaml: no such file or folder"):
         find_root([mini_dataset / "no-such.yaml"])
 
 

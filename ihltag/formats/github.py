@@ -24,8 +24,8 @@ def escape_property(text: str) -> str:
 
 def command(level: str, message: str, **props: str | int) -> str:
     shown = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
-    return f"::{level} {shown}::{escape_data(message)}" if shown else \
-        f"::{level}::{escape_data(message)}"
+    head = f"::{level} {shown}" if shown else f"::{level}"
+    return f"{head}::{escape_data(message)}"
 
 
 def render(run: CheckRun, quiet: bool = False) -> str:

@@ -54,7 +54,8 @@ def rich_sink(console: Any, quiet: bool = False) -> Callable[[FileResult], None]
     def sink(r: FileResult) -> None:
         for line in result_lines(r, quiet):
             loc, _, rest = line.partition(": ")
-            text = Text(loc + ": ", style="dim")
+            text = Text()
+            text.append(loc + ": ", style="dim")
             text.append(rest, style=_STYLES.get(rest.split("[", 1)[0], ""))
             console.print(text, highlight=False, soft_wrap=True)
 

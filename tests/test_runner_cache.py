@@ -1,0 +1,146 @@
+"""The result cache and parallel runs (issue 7): correctness, not speed.
+
+A cache is only worth having if it can never serve a stale answer: a changed file, rule
+pack, registry or tool version must be re-checked, and a corrupt or truncated entry must
+be ignored. ``--jobs`` must not change a byte of the output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from _paths import DATASET, RULES
+
+from ihltag import cache as cache_mod
+from ihltag.runner import run_check
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "incidents"
+    shutil.copytree(DATASET, root, ignore=shutil.ignore_patterns(".ihltag_cache"))
+    return root
+
+
+def _entries(root: Path) -> list[Path]:
+    return sorted((root / cache_mod.FOLDER).rglob("*.json"))
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file that is really checked (a cache miss)."""
+    import ihltag.runner as runner
+
+    checked: list[str] = []
+    real = runner.check_file
+
+    def spy(path: Path, display: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        checked.append(path.name)
+        return real(path, display, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "check_file", spy)
+    return checked
+
+
+def test_second_run_is_served_from_the_cache(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = _spy(monkeypatch)
+    first = run_check([dataset], use_cache=True)
+    n = len(first.results)
+    assert len(checked) == n and len(_entries(dataset)) == n
+    checked.clear()
+    second = run_check([dataset], use_cache=True)
+    assert checked == []
+    assert [r.findings_json for r in second.results] == [r.findings_json for r in first.results]
+    assert second.summary() == first.summary()
+
+
+def test_changed_file_is_rechecked(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_check([dataset], use_cache=True)
+    checked = _spy(monkeypatch)
+    target = dataset / "2025" / "mli-2025-03-10-fatakara.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("reason: none_given",
+                                                                  "reason: civilian_safety"),
+                      encoding="utf-8")
+    run = run_check([dataset], use_cache=True)
+    assert checked == ["mli-2025-03-10-fatakara.yaml"]
+    result = next(r for r in run.results if r.id == "mli-2025-03-10-fatakara")
+    assert not any(f["rule"] == "CIHL-129" for f in result.findings)
+
+
+def test_changed_rule_pack_rechecks_everything(dataset: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    run_check([dataset], rules_dir=rules, use_cache=True)
+    checked = _spy(monkeypatch)
+    (rules / "CIHL-100.yaml").unlink()
+    run = run_check([dataset], rules_dir=rules, use_cache=True)
+    assert len(checked) == len(run.results)
+    assert all(f["rule"] != "CIHL-100" for r in run.results for f in r.findings)
+
+
+def test_changed_registry_rechecks_everything(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_check([dataset], use_cache=True)
+    checked = _spy(monkeypatch)
+    actors = dataset / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    run = run_check([dataset], use_cache=True)
+    assert len(checked) == len(run.results)
+
+
+def test_new_tool_version_rechecks_everything(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_check([dataset], use_cache=True)
+    checked = _spy(monkeypatch)
+    monkeypatch.setattr(cache_mod, "__version__", "999.0")
+    run = run_check([dataset], use_cache=True)
+    assert len(checked) == len(run.results)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "wrong-key", "empty"])
+def test_corrupt_entries_are_ignored(dataset: Path, damage: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = run_check([dataset], use_cache=True)
+    for entry in _entries(dataset):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text({"truncate": text[: len(text) // 2], "garbage": "\x00not json",
+                          "wrong-key": json.dumps({"key": "x", "result": {}}),
+                          "empty": ""}[damage], encoding="utf-8")
+    checked = _spy(monkeypatch)
+    again = run_check([dataset], use_cache=True)
+    assert len(checked) == len(again.results)
+    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+
+
+def test_no_cache_writes_nothing(dataset: Path, cli: CliRun) -> None:
+    code, _, _ = cli("check", str(dataset), "--no-cache")
+    assert code == 0
+    assert not (dataset / cache_mod.FOLDER).exists()
+
+
+def test_jobs_give_identical_output(tmp_path: Path, cli: CliRun) -> None:
+    # enough files for the pool to be used (it is skipped below 64 files)
+    root = tmp_path / "many"
+    shutil.copytree(DATASET, root)
+    for i, path in enumerate(sorted((DATASET / "2025").glob("*.yaml"))):
+        text = path.read_text(encoding="utf-8")
+        stem = path.stem
+        for k in range(3):
+            new = f"{stem}-copy{k}"
+            (root / "2025" / f"{new}.yaml").write_text(text.replace(f"id: {stem}", f"id: {new}"),
+                                                       encoding="utf-8")
+        if i == 0:  # and one invalid file, so errors are ordered too
+            (root / "2025" / "broken.yaml").write_text("id: broken\ntitle: [\n", encoding="utf-8")
+    outputs = {}
+    for jobs in ("1", "2", "3"):
+        for fmt in ("json", "text"):
+            code, out, _ = cli("check", str(root), "--no-cache", "-j", jobs, "-f", fmt)
+            assert code == 1
+            outputs[(jobs, fmt)] = out
+    assert outputs[("1", "json")] == outputs[("2", "json")] == outputs[("3", "json")]
+    assert outputs[("1", "text")] == outputs[("2", "text")] == outputs[("3", "text")]
+    assert json.loads(outputs[("1", "json")])["summary"]["files"] > 64
