@@ -92,12 +92,6 @@ DEPARTURES = [
     # on a detention counts as false, so the detention falls out of the rule.
     ("CIHL-96", "demand", {"type": "detention", "target": "civilians", "demand": "surrender"},
      "FAMa", "violation", "none"),
-    # Rule 11: a victim-activated mine or IED is indiscriminate unless the record says the
-    # attack was aimed; an omitted targeting counts as "not aimed" (true). Losing the
-    # record that it was aimed turns no finding into a violation.
-    ("CIHL-11", "targeting", {"type": "attack", "target": "civilians", "means": "ied",
-                              "victim_activated": True, "targeting": "directed"},
-     "JNIM", "none", "violation"),
 ]
 
 

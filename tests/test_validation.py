@@ -388,3 +388,44 @@ def test_numbers_in_text_fields_keep_their_digits() -> None:
     assert diags == [] and model is not None
     assert model.sources[0].reference == "12.10"
     assert model.location.lat == 14.36
+
+
+# --- docs/incident-format.md stays true ---------------------------------------------------
+
+DOC = (DATASET.parent / "docs" / "incident-format.md").read_text(encoding="utf-8")
+
+
+def test_the_documented_full_example_is_valid(tmp_path: Path, registry: Registry) -> None:
+    section = DOC.split("## A full example", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "mli-2024-08-24-tile.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = check(path, registry)
+    assert result.diagnostics == []
+    assert result.incident is not None
+    # "nearly all" fields: every act field but a few is shown
+    shown = {k for act in result.incident.acts for k, v in act if v is not None}
+    assert len(shown) >= 14
+
+
+@pytest.mark.parametrize("table", [
+    vocab.ACT_TYPES, vocab.TARGETS, vocab.MEANS, vocab.VICTIM_GROUPS, vocab.TARGETING,
+    vocab.REASONS, vocab.ATTRIBUTION, vocab.INVOLVEMENT, vocab.SOURCE_KINDS,
+    vocab.RELIABILITY, vocab.CREDIBILITY, vocab.ACTOR_KINDS, vocab.CLASSIFICATIONS,
+])
+def test_every_vocabulary_value_is_documented(table: vocab.Vocab) -> None:
+    missing = [value for value in table if f"`{value}`" not in DOC]
+    assert missing == []
+
+
+def test_every_error_code_is_documented() -> None:
+    import re
+
+    source = "".join(p.read_text(encoding="utf-8") for p in
+                     (DATASET.parent / "ihltag").glob("*.py") if p.name != "rulelang.py")
+    emitted = set(re.findall(r'"((?:yaml|unknown|missing|wrong|invalid|duplicate|advice)'
+                             r'-[a-z-]+|encoding|too-large|unreadable|id-mismatch|'
+                             r'reserved-name)"', source))
+    emitted -= {"unknown-persons"}
+    assert emitted
+    assert sorted(c for c in emitted if f"| `{c}` |" not in DOC) == []
