@@ -1,58 +1,166 @@
-"""Per-file results cached by content: re-checking a mostly unchanged dataset is quick.
+"""Per-file results cached by content, so re-checking a mostly unchanged dataset is quick.
 
-An entry's key is the SHA-256 of the file's bytes, the rule pack's digest, the
-registries' digest, the display path and the tool version, so a change to any of them
-is a miss. Entries are written to a temporary file and renamed into place (atomic on
-POSIX), so concurrent runs never see half an entry; an unreadable or corrupt entry is
-simply a miss.
+A result's key is the SHA-256 of the file's bytes together with the rule pack's digest,
+the registries' digest, the tool's code and version, and the path it is shown under:
+any change to one of them is a miss. To avoid reading every file on a warm run, a
+second table remembers each path's size, modification time and content hash, as git's
+index does; a file whose size or time differ, or that was modified within a second of
+being recorded (a change the clock could hide), is read and hashed again.
+
+The store is one SQLite file in ``.ihltag_cache/`` at the dataset root. SQLite's locking
+makes concurrent runs safe; a store that is locked, unreadable or corrupt (a truncated
+file) is set aside and the run goes on without it: a cache can only make a run faster,
+never wrong or failed. Only the main process touches it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
+import sqlite3
+import time
 from pathlib import Path
-from typing import Any
 
 from ihltag import __version__
 
 FOLDER = ".ihltag_cache"
+_SCHEMA = 4
+_SAFE_NS = 1_000_000_000  # trust (size, mtime) only for files last modified 1 s before recording
 
 
 class Cache:
     def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder / "v1"
-        self.salt = f"{__version__}\0{salt}\0".encode()
+        self.folder = folder
+        self.salt = hashlib.sha256(f"{__version__}\0{_SCHEMA}\0{salt}".encode()).hexdigest()
+        self.db: sqlite3.Connection | None = None
+        self.index: dict[str, tuple[int, int, str, int]] = {}
+        self.pending_files: list[tuple[str, int, int, str, int]] = []
+        self.pending_results: list[tuple[str, str, str, str]] = []
+        self._open()
 
-    def key(self, display: str, raw: bytes) -> str:
-        h = hashlib.sha256(self.salt)
-        h.update(display.encode() + b"\0")
-        h.update(raw)
-        return h.hexdigest()
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            # a store written by another version of ihltag: start it anew
+            for table in ("files", "results", "findings"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("VACUUM")
+            db.execute(f"PRAGMA user_version={_SCHEMA}")
+        db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
+                   "mtime INTEGER, sha TEXT, recorded INTEGER)")
+        # findings live apart from the small metadata, so a quiet run reads no findings
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt TEXT, "
+                   "meta TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings TEXT)")
+        return db
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key[2:]}.json"
-
-    def get(self, key: str) -> dict[str, Any] | None:
+    def _open(self) -> None:
+        path = self.folder / "cache.sqlite3"
         try:
-            with open(self._path(key), encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
-        entry = data.get("result")
-        return entry if isinstance(entry, dict) else None
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by ihltag: never commit the cache\n*\n", encoding="utf-8")
+            try:
+                self.db = self._connect(path)
+                rows = self.db.execute("SELECT path, size, mtime, sha, recorded FROM files").fetchall()
+            except sqlite3.DatabaseError:
+                # corrupt or truncated: set it aside (another run may still hold it) and start anew
+                for suffix in ("", "-wal", "-shm"):
+                    try:
+                        os.replace(f"{path}{suffix}", f"{path}{suffix}.corrupt-{os.getpid()}")
+                    except OSError:
+                        pass
+                self.db = self._connect(path)
+                rows = []
+            self.index = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+        except (OSError, sqlite3.Error):
+            self.db = None  # an unusable cache is only a slower run
 
-    def put(self, key: str, result: dict[str, Any]) -> None:
-        target = self._path(key)
+    def key(self, display: str, sha: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{display}\0{sha}".encode()).hexdigest()
+
+    def known_sha(self, display: str, st: os.stat_result) -> str | None:
+        """The content hash recorded for an unchanged file, without reading it."""
+        entry = self.index.get(display)
+        if entry is None:
+            return None
+        size, mtime, sha, recorded = entry
+        if size == st.st_size and mtime == st.st_mtime_ns and mtime < recorded - _SAFE_NS:
+            return sha
+        return None
+
+    def get_many(self, keys: list[str], findings: bool = True) -> dict[str, tuple[str, str | None]]:
+        """(metadata, findings) for a batch of keys: one query per batch, since per-row
+        queries dominate a warm run. Without ``findings`` only the metadata is read."""
+        if self.db is None or not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"key": key, "result": result}, fh, separators=(",", ":"))
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a cache that cannot be written is only a slower run
+            if findings:
+                rows = self.db.execute(f"SELECT r.key, r.meta, f.findings FROM results r JOIN "
+                                       f"findings f ON f.key = r.key WHERE r.key IN ({marks})",
+                                       keys).fetchall()
+            else:
+                rows = self.db.execute(f"SELECT key, meta, NULL FROM results WHERE key IN ({marks})",
+                                       keys).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {key: (meta, found) for key, meta, found in rows
+                if isinstance(meta, str) and (found is None) != findings}
+
+    def present(self, keys: list[str]) -> set[str]:
+        """Which of these keys the store holds (asked in batches, not one by one)."""
+        found: set[str] = set()
+        if self.db is None:
+            return found
+        try:
+            for i in range(0, len(keys), 900):
+                batch = keys[i:i + 900]
+                marks = ",".join("?" * len(batch))
+                found.update(key for (key,) in self.db.execute(
+                    f"SELECT key FROM results WHERE key IN ({marks})", batch).fetchall())
+        except sqlite3.Error:
+            return set()
+        return found
+
+    def remember(self, display: str, st: os.stat_result, sha: str) -> None:
+        self.pending_files.append((display, st.st_size, st.st_mtime_ns, sha, time.time_ns()))
+
+    def put(self, key: str, meta: str, findings: str) -> None:
+        self.pending_results.append((key, self.salt, meta, findings))
+        if len(self.pending_results) >= 2000:  # bounded memory on a large cold run
+            self.flush(prune=False)
+
+    def flush(self, prune: bool = True) -> None:
+        """Write what this run learnt, in one transaction; at the end of the run
+        (``prune``) also drop the results of other rule packs, registries or versions."""
+        if self.db is None or not (self.pending_files or self.pending_results or prune):
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                self.pending_files)
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                [r[:3] for r in self.pending_results])
+            self.db.executemany("INSERT OR REPLACE INTO findings VALUES (?, ?)",
+                                [(r[0], r[3]) for r in self.pending_results])
+            if prune:
+                self.db.execute("DELETE FROM results WHERE salt != ?", (self.salt,))
+                self.db.execute("DELETE FROM findings WHERE key NOT IN (SELECT key FROM results)")
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        finally:
+            self.pending_files.clear()
+            self.pending_results.clear()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -145,13 +145,13 @@ class _Output:
 
 def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
          keep: bool = False, only: list[Path] | None = None,
-         sink: Callable[[FileResult], None] | None = None) -> CheckRun:
+         sink: Callable[[FileResult], None] | None = None, findings: bool = True) -> CheckRun:
     """The core run, with every 'cannot be made' condition turned into exit status 2."""
     from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
 
     try:
         return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only,
-                         sink=sink)
+                         sink=sink, findings=findings)
     except (RegistryError, RulePackError) as exc:
         for d in exc.diagnostics:
             sys.stderr.write(d.plain() + "\n")
@@ -213,7 +213,7 @@ def check(
         from ihltag.formats.text import rich_sink, rich_summary
 
         console = Console()
-        run = run_args(sink=rich_sink(console, quiet))
+        run = run_args(sink=rich_sink(console, quiet), findings=not quiet)
         rich_summary(run, console)
     elif format in (CheckFormat.text, CheckFormat.json):
         # streamed: each file's lines are written as its result arrives
@@ -222,7 +222,7 @@ def check(
                 from ihltag.formats.jsonout import JsonStream
 
                 stream = JsonStream(out, quiet)
-                run = run_args(sink=stream.file)
+                run = run_args(sink=stream.file, findings=not quiet)
                 stream.finish(run)
             else:
                 from ihltag.formats.text import result_lines, summary_line
@@ -231,7 +231,7 @@ def check(
                     for line in result_lines(r, quiet):
                         out.write(line + "\n")
 
-                run = run_args(sink=write)
+                run = run_args(sink=write, findings=not quiet)
                 out.write(summary_line(run) + "\n")
     else:
         import importlib

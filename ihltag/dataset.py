@@ -52,33 +52,51 @@ def find_root(paths: Iterable[Path]) -> Path:
     return roots.pop()
 
 
+def walk(folder: str, root: str) -> Iterator[str]:
+    """Incident file paths (strings: a large dataset is walked without Path objects) under
+    ``folder``, in a stable order, leaving out the registries at the dataset ``root``."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        at_root = dirpath == root
+        for name in sorted(filenames):
+            if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
+                yield os.path.join(dirpath, name)
+
+
 def incident_files(folder: Path, root: Path | None = None) -> Iterator[Path]:
     """Every incident file under ``folder`` in a stable order (the registries of the
     dataset ``root``, ``folder`` itself by default, excluded)."""
-    root = root or folder
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        at_root = Path(dirpath) == root
-        for name in sorted(filenames):
-            if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
-                yield Path(dirpath) / name
+    yield from map(Path, walk(str(folder), str(root or folder)))
 
 
-def expand(paths: Iterable[Path], root: Path) -> list[Path]:
-    out: list[Path] = []
-    seen: set[Path] = set()
+def expand_str(paths: Iterable[Path], root: Path) -> list[str]:
+    """The incident files the given paths name, as absolute path strings, each once."""
+    out: list[str] = []
+    seen: set[str] = set()
+    top = str(root)
+    registries = {os.path.join(top, name) for name in REGISTRY_FILES}
     for path in paths:
         if not path.exists():
             raise DatasetError(f"{path}: no such file or folder")
         resolved = path.resolve()
-        items = incident_files(resolved, root) if resolved.is_dir() else iter([resolved])
+        items = walk(str(resolved), top) if resolved.is_dir() else iter([str(resolved)])
         for item in items:
-            if item.parent == root and item.name in REGISTRY_FILES:
+            if item in registries or item in seen:
                 continue
-            if item not in seen:
-                seen.add(item)
-                out.append(item)
+            seen.add(item)
+            out.append(item)
     return out
+
+
+def expand(paths: Iterable[Path], root: Path) -> list[Path]:
+    return [Path(p) for p in expand_str(paths, root)]
+
+
+def display_str(path: str, base: str) -> str:
+    """``display_path`` for strings: relative to ``base`` when inside it."""
+    prefix = base.rstrip(os.sep) + os.sep
+    shown = path[len(prefix):] if path.startswith(prefix) else path
+    return shown.replace(os.sep, "/") if os.sep != "/" else shown
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -119,19 +137,34 @@ class FileResult:
     def valid(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
-    def to_cache(self) -> dict[str, Any]:
-        return {"id": self.id, "diagnostics": [d.as_dict() for d in self.diagnostics],
-                "findings": self.findings_json, "counts": list(self.counts),
-                "acts_lines": self.acts_lines,
-                "id_pos": list(self.id_pos), "acts_cols": self.acts_cols}
+    def to_cache(self) -> tuple[str, str]:
+        """(metadata, findings) as two texts for the cache. The metadata is a few fields
+        joined by a separator, not JSON: decoding it is most of a warm run's work."""
+        diags = json.dumps([d.as_dict() for d in self.diagnostics], ensure_ascii=False) \
+            if self.diagnostics else ""
+        meta = _SEP.join((self.id or "", str(self.id_pos[0]), str(self.id_pos[1]),
+                          str(self.counts[0]), str(self.counts[1]),
+                          ",".join(map(str, self.acts_lines)), ",".join(map(str, self.acts_cols)),
+                          diags))
+        return meta, self.findings_json
 
     @classmethod
-    def from_cache(cls, file: str, data: dict[str, Any]) -> FileResult:
-        diags = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"], d["severity"])
-                 for d in data["diagnostics"]]
-        return cls(file, data["id"], diags, findings_json=data["findings"],
-                   counts=(data["counts"][0], data["counts"][1]), acts_lines=data["acts_lines"],
-                   id_pos=(data["id_pos"][0], data["id_pos"][1]), acts_cols=data["acts_cols"])
+    def from_cache(cls, file: str, meta: str, findings: str | None) -> FileResult:
+        """The inverse of ``to_cache``; raises ValueError on a damaged entry. Without
+        ``findings`` (a quiet run needs only the counts) none are kept."""
+        rid, id_line, id_col, v, p, lines, cols, diags = meta.split(_SEP)
+        diagnostics = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
+                                  d["severity"]) for d in json.loads(diags)] if diags else []
+        result = cls(file, rid or None, diagnostics, counts=(int(v), int(p)),
+                     id_pos=(int(id_line), int(id_col)))
+        if findings is not None:  # the places of acts serve only to show findings
+            result.findings_json = findings
+            result.acts_lines = [int(x) for x in lines.split(",")] if lines else []
+            result.acts_cols = [int(x) for x in cols.split(",")] if cols else []
+        return result
+
+
+_SEP = "\x1f"
 
 
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str
@@ -239,7 +272,9 @@ def check_file(path: Path, display: str, registry: Registry, engine: Any,
 def duplicate_ids(results: Iterable[FileResult], index: dict[str, list[str]]) -> None:
     """Add a duplicate-id error to each file whose id another file of the dataset uses."""
     for r in results:
-        others = [f for f in index.get(r.id or "", []) if f != r.file]
+        if r.id not in index:
+            continue
+        others = [f for f in index[r.id] if f != r.file]
         if others:
             r.findings = []  # rules run on valid incidents only
             r.diagnostics.append(Diagnostic(r.file, *r.id_pos, "duplicate-id",
@@ -247,9 +282,15 @@ def duplicate_ids(results: Iterable[FileResult], index: dict[str, list[str]]) ->
             r.diagnostics.sort(key=Diagnostic.sort_key)
 
 
-def id_index(root: Path, base: Path) -> dict[str, list[str]]:
-    """File-name ids of the whole dataset; several files per id is a duplicate."""
+def id_index(root: Path, base: Path, files: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """File-name ids of the whole dataset; several files per id is a duplicate.
+
+    ``files``, when given, is the whole dataset already walked, as shown paths (no
+    second walk)."""
+    if files is None:
+        top = str(base)
+        files = [display_str(p, top) for p in walk(str(root), str(root))]
     index: dict[str, list[str]] = {}
-    for path in incident_files(root):
-        index.setdefault(path.name.rsplit(".", 1)[0], []).append(display_path(path, base))
+    for shown in files:
+        index.setdefault(shown.rsplit("/", 1)[-1].rsplit(".", 1)[0], []).append(shown)
     return {k: v for k, v in index.items() if len(v) > 1}

@@ -12,15 +12,16 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ihltag.dataset import (
     DatasetError,
     FileResult,
     check_file,
     display_path,
+    display_str,
     duplicate_ids,
-    expand,
+    expand_str,
     find_root,
     id_index,
 )
@@ -29,6 +30,9 @@ from ihltag.engine import Engine
 from ihltag.registry import Registry, RegistryError, load_registry
 from ihltag.rules import RulePack, RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
+
+if TYPE_CHECKING:
+    from ihltag.cache import Cache
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
 
@@ -60,31 +64,73 @@ _STATE: dict[str, Any] = {}
 
 
 def _work(item: tuple[str, str]) -> FileResult:
+    """Check one file (in a worker process when ``--jobs`` > 1)."""
     path, display = item
-    registry: Registry = _STATE["registry"]
-    engine: Engine = _STATE["engine"]
-    cache = _STATE.get("cache")
-    keep = _STATE.get("keep", False)
-    p = Path(path)
+    return check_file(Path(path), display, _STATE["registry"], _STATE["engine"],
+                      keep=_STATE.get("keep", False))
+
+
+def _read(path: str) -> tuple[os.stat_result, bytes] | None:
+    """A file's status and bytes, or None when it is too large or unreadable (a miss, and
+    ``check_file`` then reports why)."""
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            return check_file(p, display, registry, engine, keep=keep)  # reports the limit
-        raw = p.read_bytes()
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if st.st_size > MAX_BYTES:
+                return None
+            return st, fh.read()
     except OSError:
-        return check_file(p, display, registry, engine, keep=keep)  # reports why
-    if cache is None or keep:
-        return check_file(p, display, registry, engine, raw=raw, keep=keep)
-    key = cache.key(display, raw)
-    hit = cache.get(key)
-    if hit is not None:
+        return None
+
+
+def _plan(cache: Cache, items: Sequence[tuple[str, str]]) -> tuple[list[str | None], set[str]]:
+    """Each file's cache key (None when it cannot be read) and the keys the cache holds.
+
+    Only keys are gathered here, not results: those are fetched one at a time as the
+    output is written, so a warm run of a large corpus holds no more than a cold one."""
+    keys: list[str | None] = []
+    for path, display in items:
         try:
-            return FileResult.from_cache(display, hit)
-        except (KeyError, TypeError, IndexError):
-            pass
-    result = check_file(p, display, registry, engine, raw=raw)
-    cache.put(key, result.to_cache())
-    return result
+            st = os.stat(path)
+        except OSError:
+            keys.append(None)
+            continue
+        sha = cache.known_sha(display, st)
+        if sha is None:
+            read = _read(path)
+            if read is None:
+                keys.append(None)
+                continue
+            st, raw = read
+            sha = hashlib.sha256(raw).hexdigest()
+            cache.remember(display, st, sha)
+        keys.append(cache.key(display, sha))
+    return keys, cache.present([k for k in keys if k is not None])
+
+
+class _Hits:
+    """Cached results fetched ahead in batches, in the order the files are written."""
+
+    def __init__(self, cache: Cache, keys: list[str | None], present: set[str],
+                 findings: bool) -> None:
+        self.cache = cache
+        self.findings = findings
+        self.wanted = [k for k in keys if k is not None and k in present]
+        self.next = 0
+        self.batch: dict[str, tuple[str, str | None]] = {}
+
+    def get(self, key: str, display: str) -> FileResult | None:
+        if key not in self.batch:
+            chunk = self.wanted[self.next:self.next + 500]
+            self.next += len(chunk)
+            self.batch = self.cache.get_many(chunk, self.findings)
+        hit = self.batch.pop(key, None)
+        if hit is None:
+            return None
+        try:
+            return FileResult.from_cache(display, *hit)
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
 
 
 def default_jobs() -> int:
@@ -134,40 +180,66 @@ def iter_results(items: Sequence[tuple[str, str]], jobs: int) -> Iterator[FileRe
 def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 1,
               use_cache: bool = False, keep: bool = False, only: Sequence[Path] | None = None,
               base: Path | None = None,
-              sink: Callable[[FileResult], None] | None = None) -> CheckRun:
+              sink: Callable[[FileResult], None] | None = None,
+              findings: bool = True) -> CheckRun:
     """Check incident files; raise DatasetError/RegistryError/RulePackError when the run
     cannot be made. ``only`` narrows the files checked (``--since``) within ``paths``.
 
     With ``sink``, each file's result is handed over as soon as it is ready, in file
     order, and its findings are then dropped (their counts stay): memory does not grow
-    with the corpus, which is what lets a 100k-file check stream its output."""
+    with the corpus, which is what lets a 100k-file check stream its output. Without
+    ``findings`` (a quiet run), cached results are read without their findings."""
     base = base or Path.cwd()
     root = find_root(paths)
     registry = load_registry(root, display_root=_prefix(root, base))
     pack = load_pack(rules_dir)
     engine = Engine(pack, registry)
-    files = expand(paths, root)
+    files = expand_str(paths, root)
+    whole = [p.resolve() for p in paths] == [root]
     if only is not None:
-        wanted = {p.resolve() for p in only}
+        wanted = {str(p.resolve()) for p in only}
         files = [f for f in files if f in wanted]
-    items = [(str(f), display_path(f, base)) for f in files]
-    cache = None
+    top = str(base)
+    items = [(f, display_str(f, top)) for f in files]
+    cache: Cache | None = None
     if use_cache and not keep:
         from ihltag.cache import FOLDER, Cache
 
         cache = Cache(root / FOLDER, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}")
-    duplicates = id_index(root, base)
+    duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
     run = CheckRun(root, registry, pack)
-    _STATE.update(registry=registry, engine=engine, cache=cache, keep=keep)
+    _STATE.update(registry=registry, engine=engine, keep=keep)
     try:
-        for result in iter_results(items, jobs):
+        keys: list[str | None] = [None] * len(items)
+        present: set[str] = set()
+        hits = None
+        if cache is not None:
+            keys, present = _plan(cache, items)
+            hits = _Hits(cache, keys, present, findings)
+        fresh = iter_results([item for item, key in zip(items, keys, strict=True)
+                              if key not in present], jobs)
+        for item, key in zip(items, keys, strict=True):
+            result = None
+            if key in present:
+                result = hits.get(key, item[1])  # type: ignore[union-attr]
+                if result is None:  # vanished or damaged since it was found: check it here
+                    result = _work(item)
+            else:
+                result = next(fresh)
+            if cache is not None and key is not None and key not in present:
+                cache.put(key, *result.to_cache())
             duplicate_ids((result,), duplicates)
             if sink is not None:
                 sink(result)
-                result.findings_json = "[]"
+                result.findings_json = "[]"  # streamed out: keep only what the summary needs
+                result.acts_lines, result.acts_cols = [], []
             run.results.append(result)
+        if cache is not None:
+            cache.flush()
     finally:
         _STATE.clear()
+        if cache is not None:
+            cache.close()
     return run
 
 

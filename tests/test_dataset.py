@@ -158,5 +158,6 @@ def test_every_real_incident_is_valid() -> None:
 def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
     path = incident(mini_dataset, "mli-a", **{"type: looting": "type: lootting"})
     r = check_file(path, "mli-a.yaml", load_registry(mini_dataset), None)
-    back = FileResult.from_cache("mli-a.yaml", r.to_cache())
+    back = FileResult.from_cache("mli-a.yaml", *r.to_cache())
+    assert back.acts_lines == r.acts_lines and back.findings_json == r.findings_json
     assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos

@@ -8,7 +8,9 @@ be ignored. ``--jobs`` must not change a byte of the output.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,8 +30,13 @@ def dataset(tmp_path: Path) -> Path:
     return root
 
 
-def _entries(root: Path) -> list[Path]:
-    return sorted((root / cache_mod.FOLDER).rglob("*.json"))
+def _entries(root: Path) -> int:
+    """How many results the cache holds."""
+    db = sqlite3.connect(root / cache_mod.FOLDER / "cache.sqlite3")
+    try:
+        return int(db.execute("SELECT count(*) FROM results").fetchone()[0])
+    finally:
+        db.close()
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -51,7 +58,7 @@ def test_second_run_is_served_from_the_cache(dataset: Path, monkeypatch: pytest.
     checked = _spy(monkeypatch)
     first = run_check([dataset], use_cache=True)
     n = len(first.results)
-    assert len(checked) == n and len(_entries(dataset)) == n
+    assert len(checked) == n and _entries(dataset) == n
     checked.clear()
     second = run_check([dataset], use_cache=True)
     assert checked == []
@@ -101,19 +108,49 @@ def test_new_tool_version_rechecks_everything(dataset: Path, monkeypatch: pytest
     assert len(checked) == len(run.results)
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "wrong-key", "empty"])
-def test_corrupt_entries_are_ignored(dataset: Path, damage: str,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_corrupt_store_is_ignored(dataset: Path, damage: str,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
     clean = run_check([dataset], use_cache=True)
-    for entry in _entries(dataset):
-        text = entry.read_text(encoding="utf-8")
-        entry.write_text({"truncate": text[: len(text) // 2], "garbage": "\x00not json",
-                          "wrong-key": json.dumps({"key": "x", "result": {}}),
-                          "empty": ""}[damage], encoding="utf-8")
+    store = dataset / cache_mod.FOLDER / "cache.sqlite3"
+    data = store.read_bytes()
+    store.write_bytes({"truncate": data[: len(data) // 3], "garbage": b"\x00not a database" * 64,
+                       "empty": b""}[damage])
+    checked = _spy(monkeypatch)
+    again = run_check([dataset], use_cache=True)
+    # an empty file is a valid empty database; the others are set aside: all re-checked
+    assert len(checked) == len(again.results)
+    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+    checked.clear()
+    run_check([dataset], use_cache=True)  # and the rebuilt store serves the next run
+    assert checked == []
+
+
+def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = run_check([dataset], use_cache=True)
+    db = sqlite3.connect(dataset / cache_mod.FOLDER / "cache.sqlite3")
+    db.execute("UPDATE results SET meta = '{\"id\": 1'")  # truncated JSON in every row
+    db.commit()
+    db.close()
     checked = _spy(monkeypatch)
     again = run_check([dataset], use_cache=True)
     assert len(checked) == len(again.results)
     assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+
+
+def test_touched_but_unchanged_file_is_still_a_hit(dataset: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    run_check([dataset], use_cache=True)
+    target = dataset / "2025" / "mli-2025-03-10-fatakara.yaml"
+    os.utime(target, ns=(10**18, 10**18))  # a new time, the same bytes
+    checked = _spy(monkeypatch)
+    run_check([dataset], use_cache=True)
+    assert checked == []
+
+
+def test_cache_is_never_committed(dataset: Path) -> None:
+    run_check([dataset], use_cache=True)
+    assert (dataset / cache_mod.FOLDER / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_no_cache_writes_nothing(dataset: Path, cli: CliRun) -> None:
@@ -144,3 +181,16 @@ def test_jobs_give_identical_output(tmp_path: Path, cli: CliRun) -> None:
     assert outputs[("1", "json")] == outputs[("2", "json")] == outputs[("3", "json")]
     assert outputs[("1", "text")] == outputs[("2", "text")] == outputs[("3", "text")]
     assert json.loads(outputs[("1", "json")])["summary"]["files"] > 64
+
+
+def test_store_of_another_layout_is_replaced(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = dataset / cache_mod.FOLDER
+    folder.mkdir()
+    db = sqlite3.connect(folder / "cache.sqlite3")
+    db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, a, b, c, d)")  # an older layout
+    db.commit()
+    db.close()
+    run_check([dataset], use_cache=True)
+    checked = _spy(monkeypatch)
+    run_check([dataset], use_cache=True)
+    assert checked == []

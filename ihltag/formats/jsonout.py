@@ -12,10 +12,12 @@ from typing import Any, TextIO
 from ihltag.dataset import FileResult
 from ihltag.runner import CheckRun
 
+_quote = json.encoder.encode_basestring
+
 
 def _incident(r: FileResult) -> str:
-    head = json.dumps({"id": r.id, "file": r.file}, ensure_ascii=False)
-    return f"{head[:-1]}, \"findings\": {r.findings_json}}}"
+    return f'{{"id": {_quote(r.id or "")}, "file": {_quote(r.file)}, "findings": {r.findings_json}}}'
+
 
 
 class JsonStream:
