@@ -92,39 +92,32 @@ class Cache:
             return sha
         return None
 
-    def get_many(self, keys: list[str], findings: bool = True) -> dict[str, tuple[str, str | None]]:
-        """(metadata, findings) for a batch of keys: one query per batch, since per-row
-        queries dominate a warm run. Without ``findings`` only the metadata is read."""
-        if self.db is None or not keys:
-            return {}
-        marks = ",".join("?" * len(keys))
-        try:
-            if findings:
-                rows = self.db.execute(f"SELECT r.key, r.meta, f.findings FROM results r JOIN "
-                                       f"findings f ON f.key = r.key WHERE r.key IN ({marks})",
-                                       keys).fetchall()
-            else:
-                rows = self.db.execute(f"SELECT key, meta, NULL FROM results WHERE key IN ({marks})",
-                                       keys).fetchall()
-        except sqlite3.Error:
-            return {}
-        return {key: (meta, found) for key, meta, found in rows
-                if isinstance(meta, str) and (found is None) != findings}
-
-    def present(self, keys: list[str]) -> set[str]:
-        """Which of these keys the store holds (asked in batches, not one by one)."""
-        found: set[str] = set()
+    def metadata(self, keys: list[str]) -> dict[str, str]:
+        """The metadata of those keys the store holds, asked in batches: a warm run's one
+        look-up per file (findings, much larger, are read later and only if shown)."""
+        found: dict[str, str] = {}
         if self.db is None:
             return found
         try:
             for i in range(0, len(keys), 900):
                 batch = keys[i:i + 900]
                 marks = ",".join("?" * len(batch))
-                found.update(key for (key,) in self.db.execute(
-                    f"SELECT key FROM results WHERE key IN ({marks})", batch).fetchall())
+                found.update(self.db.execute(
+                    f"SELECT key, meta FROM results WHERE key IN ({marks})", batch).fetchall())
         except sqlite3.Error:
-            return set()
-        return found
+            return {}
+        return {k: v for k, v in found.items() if isinstance(v, str)}
+
+    def findings(self, keys: list[str]) -> dict[str, str]:
+        """The findings JSON of a batch of keys."""
+        if self.db is None or not keys:
+            return {}
+        try:
+            rows = self.db.execute(f"SELECT key, findings FROM findings WHERE key IN "
+                                   f"({','.join('?' * len(keys))})", keys).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {k: v for k, v in rows if isinstance(v, str)}
 
     def remember(self, display: str, st: os.stat_result, sha: str) -> None:
         self.pending_files.append((display, st.st_size, st.st_mtime_ns, sha, time.time_ns()))

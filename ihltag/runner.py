@@ -83,10 +83,10 @@ def _read(path: str) -> tuple[os.stat_result, bytes] | None:
         return None
 
 
-def _plan(cache: Cache, items: Sequence[tuple[str, str]]) -> tuple[list[str | None], set[str]]:
-    """Each file's cache key (None when it cannot be read) and the keys the cache holds.
-
-    Only keys are gathered here, not results: those are fetched one at a time as the
+def _plan(cache: Cache, items: Sequence[tuple[str, str]]
+          ) -> tuple[list[str | None], dict[str, str]]:
+    """Each file's cache key (None when it cannot be read), and the metadata the cache
+    holds for them. Findings are not gathered here: they are fetched in batches as the
     output is written, so a warm run of a large corpus holds no more than a cold one."""
     keys: list[str | None] = []
     for path, display in items:
@@ -105,30 +105,32 @@ def _plan(cache: Cache, items: Sequence[tuple[str, str]]) -> tuple[list[str | No
             sha = hashlib.sha256(raw).hexdigest()
             cache.remember(display, st, sha)
         keys.append(cache.key(display, sha))
-    return keys, cache.present([k for k in keys if k is not None])
+    return keys, cache.metadata([k for k in keys if k is not None])
 
 
 class _Hits:
-    """Cached results fetched ahead in batches, in the order the files are written."""
+    """Cached results in the order the files are written, findings fetched in batches."""
 
-    def __init__(self, cache: Cache, keys: list[str | None], present: set[str],
+    def __init__(self, cache: Cache, keys: list[str | None], metas: dict[str, str],
                  findings: bool) -> None:
         self.cache = cache
-        self.findings = findings
-        self.wanted = [k for k in keys if k is not None and k in present]
+        self.metas = metas
+        self.wanted = [k for k in keys if k is not None and k in metas] if findings else []
         self.next = 0
-        self.batch: dict[str, tuple[str, str | None]] = {}
+        self.batch: dict[str, str] | None = {} if findings else None
 
     def get(self, key: str, display: str) -> FileResult | None:
-        if key not in self.batch:
-            chunk = self.wanted[self.next:self.next + 500]
-            self.next += len(chunk)
-            self.batch = self.cache.get_many(chunk, self.findings)
-        hit = self.batch.pop(key, None)
-        if hit is None:
-            return None
+        found: str | None = None
+        if self.batch is not None:
+            if key not in self.batch:
+                chunk = self.wanted[self.next:self.next + 500]
+                self.next += len(chunk)
+                self.batch = self.cache.findings(chunk)
+            found = self.batch.pop(key, None)
+            if found is None:
+                return None
         try:
-            return FileResult.from_cache(display, *hit)
+            return FileResult.from_cache(display, self.metas[key], found)
         except (KeyError, TypeError, IndexError, ValueError):
             return None
 
@@ -211,7 +213,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     _STATE.update(registry=registry, engine=engine, keep=keep)
     try:
         keys: list[str | None] = [None] * len(items)
-        present: set[str] = set()
+        present: dict[str, str] = {}
         hits = None
         if cache is not None:
             keys, present = _plan(cache, items)
