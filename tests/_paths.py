@@ -8,3 +8,17 @@ DATASET = ROOT / "incidents"
 RULES = ROOT / "rules"
 SOURCES = ROOT.parent / "shared" / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def incident(folder: Path, name: str, **replace: str) -> Path:
+    """Write the valid fixture ``valid/partial-dates.yaml`` as ``folder/name.yaml``, its
+    id set to ``name`` and each ``old=new`` text replaced (each must occur)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (FIXTURES / "valid" / "partial-dates.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: partial-dates", f"id: {name}")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

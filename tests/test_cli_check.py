@@ -8,24 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _paths import DATASET, FIXTURES
+from _paths import DATASET, incident
 
 Cli = Callable[..., tuple[int, str, str]]
 
-VALID = (FIXTURES / "valid" / "partial-dates.yaml").read_text(encoding="utf-8")
 PLAIN = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
                    r"\[(?P<code>[a-z0-9-]+)\] (?P<msg>.+)$")
 
 
-def incident(folder: Path, name: str, **replace: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = VALID.replace("id: partial-dates", f"id: {name}")
-    for old, new in replace.items():
-        assert old in text
-        text = text.replace(old, new)
-    path = folder / f"{name}.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def diagnostics(out: str) -> list[dict[str, str]]:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _paths import DATASET, FIXTURES
+from _paths import DATASET, FIXTURES, incident
 
 from ihltag.dataset import (
     DatasetError,
@@ -24,16 +24,6 @@ from ihltag.runner import run_check
 VALID = (FIXTURES / "valid" / "partial-dates.yaml").read_text(encoding="utf-8")
 
 
-def incident(folder: Path, name: str, **replace: str) -> Path:
-    """Write the valid fixture as ``folder/name.yaml`` with its id set to ``name``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    text = VALID.replace("id: partial-dates", f"id: {name}")
-    for old, new in replace.items():
-        assert old in text
-        text = text.replace(old, new)
-    path = folder / f"{name}.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- discovery ----------------------------------------------------------------------------
