@@ -370,8 +370,17 @@ def _too_deep(path: str, text: str) -> Diagnostic | None:
                                       "incident needs only a few")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):
+            # newer libyaml (PyYAML ≥ 6.0.4) stops deep nesting itself, while scanning
+            mark = exc.problem_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            return Diagnostic(path, line, col, "yaml-too-deep",
+                              f"the data nests more than {MAX_DEPTH} levels deep; an incident "
+                              "needs only a few")
         return None  # the composer reports the syntax error with its place
+    except yaml.YAMLError:
+        return None
     finally:
         loader.dispose()
 
