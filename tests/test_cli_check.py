@@ -115,7 +115,7 @@ def test_quiet_shows_errors_only(cli: Cli, bad_dataset: Path) -> None:
 def test_findings_are_listed_for_valid_files(cli: Cli, mini_dataset: Path) -> None:
     incident(mini_dataset, "mli-ok")
     _, out, _ = cli("check", str(mini_dataset), "--no-cache")
-    assert re.search(r"mli-ok\.yaml:\d+:1: (violation|possible)\[CIHL-\d+\]", out)
+    assert re.search(r"mli-ok\.yaml:\d+:\d+: (violation|possible)\[CIHL-\d+\]", out)
 
 
 def test_strict_makes_warnings_count(cli: Cli, mini_dataset: Path) -> None:

@@ -9,11 +9,11 @@ from ihltag.dataset import FileResult
 from ihltag.runner import CheckRun
 
 
-def finding_line(file: str, line: int, f: dict[str, Any]) -> str:
+def finding_line(file: str, line: int, f: dict[str, Any], column: int = 1) -> str:
     actors = ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"])
     unknown = [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
     why = f"; unknown: {', '.join(unknown)}" if unknown else ""
-    return (f"{file}:{line}:1: {f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] "
+    return (f"{file}:{line}:{column}: {f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] "
             f"by {actors}{why}")
 
 
@@ -21,8 +21,10 @@ def result_lines(r: FileResult, quiet: bool = False) -> list[str]:
     out = [d.plain() for d in r.diagnostics if not (quiet and d.severity == "warning")]
     if not quiet and r.counts != (0, 0):
         for f in r.findings:
-            line = r.acts_lines[f["act"]] if f["act"] < len(r.acts_lines) else 1
-            out.append(finding_line(r.file, line, f))
+            act = f["act"]
+            line = r.acts_lines[act] if act < len(r.acts_lines) else 1
+            column = r.acts_cols[act] if act < len(r.acts_cols) else 1
+            out.append(finding_line(r.file, line, f, column))
     return out
 
 
