@@ -58,6 +58,12 @@ class Status(str, Enum):
     possible = "possible"
 
 
+class FailOn(str, Enum):
+    violation = "violation"
+    possible = "possible"
+    never = "never"  # overrides a project's [tool.ihltag] fail-on
+
+
 class SchemaName(str, Enum):
     incident = "incident"
     actors = "actors"
@@ -170,8 +176,9 @@ def check(
                                                        "github or sarif.",
                                                        show_default=False)] = None,
     output: OutputOpt = None,
-    fail_on: Annotated[Status | None, typer.Option(help="Also exit 1 on a finding of this "
-                                                   "status or worse.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(help="Also exit 1 on a finding of this "
+                                                   "status or worse ('never' overrides the "
+                                                   "project's setting).")] = None,
     strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Warnings count as "
                                                 "errors (default: [tool.ihltag] strict).",
                                                 show_default=False)] = None,

@@ -186,12 +186,35 @@ def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
     out = []
     for err, loc in _one_per_union(doc.data, prefix, exc.errors(include_url=False)):
         code, message, at_key = _message(err, loc[len(prefix):], model)
+        if _confidential(doc.data, loc):
+            message = _redact(message, err.get("input"))
         if err["type"] == "missing":
             line, col = locate(doc.root, loc[:-1])
         else:
             line, col = locate(doc.root, loc, key=at_key)
         out.append(Diagnostic(doc.path, line, col, code, message))
     return sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _confidential(data: Any, loc: tuple[int | str, ...]) -> bool:
+    """Whether ``loc`` lies inside a source marked ``confidential: true``."""
+    if len(loc) < 2 or loc[0] != "sources" or not isinstance(data, dict):
+        return False
+    sources = data.get("sources")
+    index = loc[1]
+    if not isinstance(sources, list) or not isinstance(index, int) or index >= len(sources):
+        return False
+    source = sources[index]
+    return isinstance(source, dict) and source.get("confidential") is True
+
+
+def _redact(message: str, value: Any) -> str:
+    """A message without the value it quotes: check output goes to CI logs and code
+    hosts, where a confidential source's details must not appear."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+        message = message.replace(repr(value), "(value withheld: confidential source)")
+        message = message.replace(str(value), "(value withheld: confidential source)")
+    return message
 
 
 def _one_per_union(data: Any, prefix: tuple[int | str, ...], errors: list[Any]

@@ -101,6 +101,7 @@ def test_fail_on_from_config_and_its_override(cli, project: Path) -> None:
     configure(project, 'rules = "pack"\ndataset = "data"\nfail-on = "possible"\n')
     assert cli(*args)[0] == 1
     assert cli(*args, "--fail-on", "violation")[0] == 0
+    assert cli(*args, "--fail-on", "never")[0] == 0
     configure(project, 'rules = "pack"\ndataset = "data"\nfail-on = "violation"\n')
     assert cli(*args)[0] == 0
     assert cli(*args, "--fail-on", "possible")[0] == 1

@@ -429,3 +429,28 @@ def test_every_error_code_is_documented() -> None:
     emitted -= {"unknown-persons"}
     assert emitted
     assert sorted(c for c in emitted if f"| `{c}` |" not in DOC) == []
+
+
+def test_confidential_source_values_are_not_echoed(mini_dataset: Path) -> None:
+    """Check output reaches CI logs and code hosts: an error in a confidential source
+    says what is wrong without quoting the value."""
+    from ihltag.dataset import check_file
+    from ihltag.registry import load_registry
+
+    path = mini_dataset / "mli-secret.yaml"
+    text = (FIXTURES / "valid" / "partial-dates.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: partial-dates", "id: mli-secret")
+    marker = "sources:\n"
+    assert marker in text
+    text = text.replace(marker, marker + "  - publisher: Witness K. in Sévaré\n"
+                        "    title: interview notes\n    url: witness-k-phone-0612345\n"
+                        "    confidential: true\n", 1)
+    path.write_text(text, encoding="utf-8")
+    result = check_file(path, "mli-secret.yaml", load_registry(mini_dataset), None)
+    messages = [d.message for d in result.diagnostics]
+    assert any("not an http(s) URL" in m for m in messages)
+    assert not any("witness-k-phone" in m for m in messages)
+    # the same mistake in an ordinary source is quoted, to help fix it
+    path.write_text(text.replace("    confidential: true\n", ""), encoding="utf-8")
+    result = check_file(path, "mli-secret.yaml", load_registry(mini_dataset), None)
+    assert any("witness-k-phone" in d.message for d in result.diagnostics)
