@@ -60,7 +60,7 @@ def walk(folder: str, root: str) -> Iterator[str]:
         at_root = dirpath == root
         for name in sorted(filenames):
             if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
-                yield os.path.join(dirpath, name)
+                yield f"{dirpath}{os.sep}{name}"
 
 
 def incident_files(folder: Path, root: Path | None = None) -> Iterator[Path]:
@@ -155,8 +155,13 @@ class FileResult:
         rid, id_line, id_col, v, p, lines, cols, diags = meta.split(_SEP)
         diagnostics = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
                                   d["severity"]) for d in json.loads(diags)] if diags else []
-        result = cls(file, rid or None, diagnostics, counts=(int(v), int(p)),
-                     id_pos=(int(id_line), int(id_col)))
+        # built without __init__: this runs once per unchanged file on a warm run
+        result = cls.__new__(cls)
+        result.__dict__ = {
+            "file": file, "id": rid or None, "diagnostics": diagnostics,
+            "findings_json": "[]", "counts": (int(v), int(p)), "acts_lines": [],
+            "id_pos": (int(id_line), int(id_col)), "incident": None, "acts_cols": [],
+        }
         if findings is not None:  # the places of acts serve only to show findings
             result.findings_json = findings
             result.acts_lines = [int(x) for x in lines.split(",")] if lines else []

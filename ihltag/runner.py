@@ -84,28 +84,42 @@ def _read(path: str) -> tuple[os.stat_result, bytes] | None:
 
 
 def _plan(cache: Cache, items: Sequence[tuple[str, str]]
-          ) -> tuple[list[str | None], dict[str, str]]:
-    """Each file's cache key (None when it cannot be read), and the metadata the cache
-    holds for them. Findings are not gathered here: they are fetched in batches as the
-    output is written, so a warm run of a large corpus holds no more than a cold one."""
+          ) -> tuple[list[str | None], dict[str, str], dict[str, tuple[int, int, str]]]:
+    """Each file's cache key (None when it cannot be read), the metadata the cache holds
+    for those keys, and the state (size, mtime, sha) of each file whose record must be
+    renewed. An unchanged file costs a ``stat``: its key and metadata come from the
+    index read at start-up. Findings are not gathered here: they are fetched in batches
+    as the output is written, so a warm run holds no more than a cold one."""
     keys: list[str | None] = []
+    metas: dict[str, str] = {}
+    need: list[str] = []
+    renew: dict[str, tuple[int, int, str]] = {}
     for path, display in items:
         try:
             st = os.stat(path)
         except OSError:
             keys.append(None)
             continue
-        sha = cache.known_sha(display, st)
-        if sha is None:
+        known = cache.known(display, st)
+        if known is not None:
+            sha, key, meta = known
+            if key is not None and meta is not None:
+                keys.append(key)
+                metas[key] = meta
+                continue
+        else:
             read = _read(path)
             if read is None:
                 keys.append(None)
                 continue
             st, raw = read
             sha = hashlib.sha256(raw).hexdigest()
-            cache.remember(display, st, sha)
-        keys.append(cache.key(display, sha))
-    return keys, cache.metadata([k for k in keys if k is not None])
+        key = cache.key(display, sha)
+        keys.append(key)
+        need.append(key)
+        renew[display] = (st.st_size, st.st_mtime_ns, sha)
+    metas.update(cache.metadata(need))
+    return keys, metas, renew
 
 
 class _Hits:
@@ -214,9 +228,10 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     try:
         keys: list[str | None] = [None] * len(items)
         present: dict[str, str] = {}
+        renew: dict[str, tuple[int, int, str]] = {}
         hits = None
         if cache is not None:
-            keys, present = _plan(cache, items)
+            keys, present, renew = _plan(cache, items)
             hits = _Hits(cache, keys, present, findings)
         fresh = iter_results([item for item, key in zip(items, keys, strict=True)
                               if key not in present], jobs)
@@ -228,8 +243,15 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
                     result = _work(item)
             else:
                 result = next(fresh)
-            if cache is not None and key is not None and key not in present:
-                cache.put(key, *result.to_cache())
+            if cache is not None and key is not None:
+                if key in present:
+                    meta = present[key]
+                else:
+                    meta, found = result.to_cache()
+                    cache.put(key, meta, found)
+                state = renew.get(item[1])
+                if state is not None:
+                    cache.record(item[1], *state, key, meta)
             duplicate_ids((result,), duplicates)
             if sink is not None:
                 sink(result)

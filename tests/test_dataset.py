@@ -150,4 +150,7 @@ def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
     r = check_file(path, "mli-a.yaml", load_registry(mini_dataset), None)
     back = FileResult.from_cache("mli-a.yaml", *r.to_cache())
     assert back.acts_lines == r.acts_lines and back.findings_json == r.findings_json
+    import dataclasses
+
+    assert set(vars(back)) == {f.name for f in dataclasses.fields(FileResult)}
     assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos

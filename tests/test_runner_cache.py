@@ -129,7 +129,8 @@ def test_corrupt_store_is_ignored(dataset: Path, damage: str,
 def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clean = run_check([dataset], use_cache=True)
     db = sqlite3.connect(dataset / cache_mod.FOLDER / "cache.sqlite3")
-    db.execute("UPDATE results SET meta = '{\"id\": 1'")  # truncated JSON in every row
+    db.execute("UPDATE results SET meta = 'mli-x\x1f1'")  # cut short, in every row
+    db.execute("UPDATE files SET meta = 'mli-x\x1f1'")
     db.commit()
     db.close()
     checked = _spy(monkeypatch)
@@ -194,3 +195,26 @@ def test_store_of_another_layout_is_replaced(dataset: Path, monkeypatch: pytest.
     checked = _spy(monkeypatch)
     run_check([dataset], use_cache=True)
     assert checked == []
+
+
+def test_unchanged_files_are_not_read_again(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat index: a file last modified well before it was recorded is not re-read."""
+    import ihltag.runner as runner
+
+    old = 1_600_000_000 * 10**9
+    for path in dataset.rglob("*.yaml"):
+        os.utime(path, ns=(old, old))
+    run_check([dataset], use_cache=True)  # records every file
+    reads: list[str] = []
+    real = runner._read
+
+    def spy(path: str):  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(runner, "_read", spy)
+    target = dataset / "2024" / "mli-2024-06-tile.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    run = run_check([dataset], use_cache=True)
+    assert reads == [str(target)]  # only the changed file
+    assert run.summary()["files"] == len(list(dataset.rglob("mli-*.yaml")))

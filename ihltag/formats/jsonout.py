@@ -38,8 +38,9 @@ class JsonStream:
 
     def file(self, r: FileResult) -> None:
         self._start()
-        self.errors.extend(d.as_dict() for d in r.diagnostics
-                           if not (self.quiet and d.severity == "warning"))
+        if r.diagnostics:
+            self.errors.extend(d.as_dict() for d in r.diagnostics
+                               if not (self.quiet and d.severity == "warning"))
         if self.quiet or r.id is None or not r.valid:
             return
         self.out.write(("\n  " if self.first else ",\n  ") + _incident(r))
