@@ -250,10 +250,11 @@ def check(
     fail_on_status = fail_on.value if fail_on else config.fail_on
     diags = run.diagnostics
     bad = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
+    found = run.summary()["findings"]
     if fail_on_status == "violation":
-        bad = bad or any(r.counts[0] for r in run.results)
+        bad = bad or found["violation"] > 0
     elif fail_on_status == "possible":
-        bad = bad or any(r.counts != (0, 0) for r in run.results)
+        bad = bad or found["violation"] + found["possible"] > 0
     raise typer.Exit(1 if bad else 0)
 
 

@@ -142,7 +142,7 @@ class FileResult:
         joined by a separator, not JSON: decoding it is most of a warm run's work."""
         diags = json.dumps([d.as_dict() for d in self.diagnostics], ensure_ascii=False) \
             if self.diagnostics else ""
-        meta = _SEP.join((self.id or "", str(self.id_pos[0]), str(self.id_pos[1]),
+        meta = SEP.join((self.id or "", str(self.id_pos[0]), str(self.id_pos[1]),
                           str(self.counts[0]), str(self.counts[1]),
                           ",".join(map(str, self.acts_lines)), ",".join(map(str, self.acts_cols)),
                           diags))
@@ -152,7 +152,7 @@ class FileResult:
     def from_cache(cls, file: str, meta: str, findings: str | None) -> FileResult:
         """The inverse of ``to_cache``; raises ValueError on a damaged entry. Without
         ``findings`` (a quiet run needs only the counts) none are kept."""
-        rid, id_line, id_col, v, p, lines, cols, diags = meta.split(_SEP)
+        rid, id_line, id_col, v, p, lines, cols, diags = meta.split(SEP)
         diagnostics = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
                                   d["severity"]) for d in json.loads(diags)] if diags else []
         # built without __init__: this runs once per unchanged file on a warm run
@@ -169,7 +169,7 @@ class FileResult:
         return result
 
 
-_SEP = "\x1f"
+SEP = "\x1f"  # between the fields of a cached result's metadata
 
 
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ihltag.dataset import (
+    SEP,
     DatasetError,
     FileResult,
     check_file,
@@ -43,17 +44,21 @@ class CheckRun:
     registry: Registry
     pack: RulePack
     results: list[FileResult] = field(default_factory=list)
+    # files counted without a result: valid, unchanged, nothing to report, in a run that
+    # shows no findings (files, violation findings, possible findings)
+    counted: list[int] = field(default_factory=lambda: [0, 0, 0])
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
     def summary(self) -> dict[str, Any]:
-        violation = sum(r.counts[0] for r in self.results)
-        possible = sum(r.counts[1] for r in self.results)
+        files, violation, possible = self.counted
+        violation += sum(r.counts[0] for r in self.results)
+        possible += sum(r.counts[1] for r in self.results)
         invalid = sum(1 for r in self.results if not r.valid)
-        return {"files": len(self.results), "invalid": invalid,
-                "incidents": sum(1 for r in self.results if r.valid),
+        return {"files": len(self.results) + files, "invalid": invalid,
+                "incidents": sum(1 for r in self.results if r.valid) + files,
                 "errors": sum(1 for d in self.diagnostics if d.severity == "error"),
                 "warnings": sum(1 for d in self.diagnostics if d.severity == "warning"),
                 "findings": {"violation": violation, "possible": possible}}
@@ -204,7 +209,9 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     With ``sink``, each file's result is handed over as soon as it is ready, in file
     order, and its findings are then dropped (their counts stay): memory does not grow
     with the corpus, which is what lets a 100k-file check stream its output. Without
-    ``findings`` (a quiet run), cached results are read without their findings."""
+    ``findings`` (a quiet run), cached results are read without their findings, and an
+    unchanged file with nothing to report is only counted (``CheckRun.counted``): the
+    sink sees every file that has a diagnostic, not every file."""
     base = base or Path.cwd()
     root = find_root(paths)
     registry = load_registry(root, display_root=_prefix(root, base))
@@ -235,8 +242,20 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
             hits = _Hits(cache, keys, present, findings)
         fresh = iter_results([item for item, key in zip(items, keys, strict=True)
                               if key not in present], jobs)
+        counted = run.counted
         for item, key in zip(items, keys, strict=True):
             result = None
+            if not findings and key in present and present[key].endswith(SEP):
+                # unchanged, valid, no diagnostics, and no findings to show: count it
+                rid, _, _, v, p, _ = present[key].split(SEP, 5)
+                if rid and rid not in duplicates:
+                    counted[0] += 1
+                    counted[1] += int(v)
+                    counted[2] += int(p)
+                    state = renew.get(item[1])
+                    if state is not None:
+                        cache.record(item[1], *state, key, present[key])  # type: ignore[union-attr]
+                    continue
             if key in present:
                 result = hits.get(key, item[1])  # type: ignore[union-attr]
                 if result is None:  # vanished or damaged since it was found: check it here

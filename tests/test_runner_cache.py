@@ -218,3 +218,24 @@ def test_unchanged_files_are_not_read_again(dataset: Path, monkeypatch: pytest.M
     run = run_check([dataset], use_cache=True)
     assert reads == [str(target)]  # only the changed file
     assert run.summary()["files"] == len(list(dataset.rglob("mli-*.yaml")))
+
+
+def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun) -> None:
+    """A quiet warm run counts unchanged clean files without building their results:
+    its summary and exit status must match a full run's."""
+    old = 1_600_000_000 * 10**9
+    for path in dataset.rglob("*.yaml"):
+        os.utime(path, ns=(old, old))
+    broken = dataset / "2025" / "mli-2025-03-10-fatakara.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("type: killing", "type: kiling"),
+                      encoding="utf-8")
+    os.utime(broken, ns=(old, old))
+    full = run_check([dataset], use_cache=True)
+    quiet = run_check([dataset], use_cache=True, findings=False, sink=lambda r: None)
+    assert quiet.summary() == full.summary()
+    assert quiet.counted[0] == len(full.results) - 1  # all but the broken file
+    assert [d.plain() for d in quiet.diagnostics] == [d.plain() for d in full.diagnostics]
+    code, out, _ = cli("check", str(dataset), "-q", "--fail-on", "violation")
+    assert code == 1 and "kiling" in out
+    code, out, _ = cli("check", str(dataset), "-q", "-f", "json")
+    assert json.loads(out)["summary"] == full.summary()
