@@ -9,6 +9,24 @@ RULES = ROOT / "rules"
 SOURCES = ROOT.parent / "shared" / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# an incident with one mistake (a misspelt act type), for the CI-facing tests
+BAD = """\
+id: mli-2025-01-03-bad
+title: A typo
+date: 2025-01-03
+location: {country: MLI}
+perpetrators:
+  - actor: JNIM
+    attribution: alleged
+acts:
+  - type: lootting
+    target: livestock
+sources:
+  - publisher: Test
+    title: A test source
+summary: A typo in the act type.
+"""
+
 
 def incident(folder: Path, name: str, **replace: str) -> Path:
     """Write the valid fixture ``valid/partial-dates.yaml`` as ``folder/name.yaml``, its

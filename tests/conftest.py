@@ -7,11 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _paths import DATASET, FIXTURES, ROOT, RULES, SOURCES
 from typer.testing import CliRunner
 
 from ihltag.cli import app
-
-from _paths import DATASET, FIXTURES, ROOT, RULES, SOURCES
 
 __all__ = ["DATASET", "FIXTURES", "ROOT", "RULES", "SOURCES"]
 

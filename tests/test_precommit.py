@@ -11,27 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from _paths import BAD
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "incidents"
 SKIP = {".git", ".ihltag_cache", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 
-BAD = """\
-id: mli-2025-01-03-bad
-title: A typo
-date: 2025-01-03
-location: {country: MLI}
-perpetrators:
-  - actor: JNIM
-    attribution: alleged
-acts:
-  - type: lootting
-    target: livestock
-sources:
-  - publisher: Test
-    title: A test source
-summary: A typo in the act type.
-"""
 
 
 def _pre_commit() -> list[str] | None:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _paths import BAD
 
 SETS = "sets:\n  civilian_objects: [livestock, dwellings, private_property]\n"
 
@@ -86,22 +87,6 @@ sources:
 summary: Goats taken.
 """
 
-BAD = """\
-id: mli-2025-01-03-bad
-title: A typo
-date: 2025-01-03
-location: {country: MLI}
-perpetrators:
-  - actor: JNIM
-    attribution: alleged
-acts:
-  - type: lootting
-    target: livestock
-sources:
-  - publisher: Test
-    title: A test source
-summary: A typo in the act type.
-"""
 
 
 def git(cwd: Path, *args: str) -> str:
