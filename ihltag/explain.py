@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ihltag.dataset import FileResult, expand, find_root
 from ihltag.engine import Engine, Finding
-from ihltag.rulelang import FACTS, Node
+from ihltag.rulelang import Node
 from ihltag.rules import Rule
 
 
 def _condition(node: Node, indent: str = "    ") -> list[str]:
     if node.spec is not None:
-        fact = next(k for k, v in FACTS.items() if v is node.spec)
+        fact = node.fact
         default = ("" if node.if_omitted is None else
                    f"   [omitted counts as {'true' if node.if_omitted else 'false'}]")
         return [f"{indent}{fact} {node.op} …{default}"]

@@ -134,6 +134,7 @@ class Node:
     children: tuple[Node, ...] = ()
     spec: FactSpec | None = None
     if_omitted: Tri = None
+    fact: str = ""  # a leaf's fact path, as the rule file writes it
 
     def explain(self, c: Ctx) -> tuple[Tri, list[str]]:
         if self.spec is not None:
@@ -304,7 +305,7 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
             return om
         return test(x)
 
-    return Node(op, fn, (), spec, omitted)
+    return Node(op, fn, (), spec, omitted, path)
 
 
 def _all(fns: tuple[Fn, ...]) -> Fn:

@@ -231,14 +231,7 @@ def _defaults(node: Node, clause: str) -> list[str]:
     """The 'omitted counts as …' defaults a clause declares, to show them to users."""
     out = []
     if node.spec is not None and node.if_omitted is not None:
-        fact = next(k for k, v in _facts_items() if v is node.spec)
-        out.append(f"{clause}: omitted {fact} counts as {'true' if node.if_omitted else 'false'}")
+        out.append(f"{clause}: omitted {node.fact} counts as {'true' if node.if_omitted else 'false'}")
     for child in node.children:
         out.extend(_defaults(child, clause))
     return out
-
-
-def _facts_items() -> Any:
-    from ihltag.rulelang import FACTS
-
-    return FACTS.items()
