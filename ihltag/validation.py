@@ -186,7 +186,7 @@ def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
     out = []
     for err, loc in _one_per_union(doc.data, prefix, exc.errors(include_url=False)):
         code, message, at_key = _message(err, loc[len(prefix):], model)
-        if _confidential(doc.data, loc):
+        if _confidential(doc.data, loc) and not (loc and _flag_key(loc[-1])):
             message = _redact(message, err.get("input"))
         if err["type"] == "missing":
             line, col = locate(doc.root, loc[:-1])
@@ -197,7 +197,12 @@ def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
 
 
 def _confidential(data: Any, loc: tuple[int | str, ...]) -> bool:
-    """Whether ``loc`` lies inside a source marked ``confidential: true``."""
+    """Whether ``loc`` lies inside a source that may be confidential.
+
+    Fail closed: a source is confidential unless its flag is literally ``false`` or
+    absent. A mistyped flag (``confidential: yes``, ``"true"``, ``1``, a misspelt key such
+    as ``confidental: true``) is itself an error, and the source's values must not be
+    printed while it is being fixed: check output goes to CI logs and into the cache."""
     if len(loc) < 2 or loc[0] != "sources" or not isinstance(data, dict):
         return False
     sources = data.get("sources")
@@ -205,15 +210,28 @@ def _confidential(data: Any, loc: tuple[int | str, ...]) -> bool:
     if not isinstance(sources, list) or not isinstance(index, int) or index >= len(sources):
         return False
     source = sources[index]
-    return isinstance(source, dict) and source.get("confidential") is True
+    if not isinstance(source, dict):
+        return False
+    return any(_flag_key(key) and value is not False for key, value in source.items())
+
+
+def _flag_key(key: Any) -> bool:
+    """``confidential`` or a near miss of it (``Confidential``, ``confidental``)."""
+    import difflib
+
+    name = str(key).strip().lower()
+    return name == "confidential" or name.startswith("confid") or difflib.SequenceMatcher(
+        None, name, "confidential").ratio() >= 0.8
 
 
 def _redact(message: str, value: Any) -> str:
     """A message without the value it quotes: check output goes to CI logs and code
     hosts, where a confidential source's details must not appear."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
-        message = message.replace(repr(value), "(value withheld: confidential source)")
-        message = message.replace(str(value), "(value withheld: confidential source)")
+        withheld = "(value withheld: confidential source)"
+        message = message.replace(repr(value), withheld).replace(f"'{value}'", withheld)
+        # unquoted, only as a whole token: a value '1' must not eat 'sources[1]'
+        message = re.sub(rf"(?<![\w.\[]){re.escape(str(value))}(?![\w\]])", withheld, message)
     return message
 
 

@@ -8,7 +8,6 @@ place that the data does not hold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ihltag.dates import Span, parse_span
 from ihltag.registry import UNIDENTIFIED, Registry, fold
+from ihltag.report.redact import WITHHELD, Redactor, redactor_for
 from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, INVOLVEMENT, SOURCE_KINDS, TARGETS
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ ReportData = dict[str, Any]
 VERSION = 1
 CONFIDENTIAL_NOTICE = ("CONFIDENTIAL SOURCES INCLUDED: this report names sources marked "
                        "confidential; do not publish or share it as is.")
-WITHHELD = "[place withheld]"
+__all__ = ["WITHHELD", "ReportError", "ReportOptions", "build_report"]
 
 LAW_WORDS = {
     "common_article_3": "Common Article 3 of the Geneva Conventions",
@@ -185,49 +185,6 @@ def _regions(names: list[str], incidents: Iterable[Incident]) -> set[str] | None
 # --- wording -----------------------------------------------------------------------------
 
 
-def _redactor(loc: Location) -> re.Pattern[str] | None:
-    """Matches the names that locate a sensitive incident more precisely than its region."""
-    names = {n for n in (loc.place, loc.admin2) if n and len(n) >= 3}
-    if not names:
-        return None
-    variants: set[str] = set()
-    for n in names:
-        variants.add(n)
-        variants.add(_plain(n))
-    alts = sorted(variants, key=len, reverse=True)
-    return re.compile("|".join(re.escape(v) for v in alts), re.IGNORECASE)
-
-
-def _plain(text: str) -> str:
-    import unicodedata
-
-    norm = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in norm if not unicodedata.combining(ch))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _plain(text).lower()).strip("-")
-
-
-class _Text:
-    """Applies the sensitive-place redaction to free text, when there is one."""
-
-    def __init__(self, pattern: re.Pattern[str] | None, slugs: set[str]) -> None:
-        self.pattern = pattern
-        self.slugs = slugs
-
-    def __call__(self, text: str | None) -> str | None:
-        if text is None or self.pattern is None:
-            return text
-        return self.pattern.sub(WITHHELD, text)
-
-    def url(self, url: str | None) -> str | None:
-        if url is None or not self.slugs:
-            return url
-        key = _slug(url)
-        return None if any(s and s in key for s in self.slugs) else url
-
-
 def _place(loc: Location, exact: bool) -> dict[str, Any]:
     hide = loc.sensitive and not exact
     parts = [loc.admin1, loc.country] if hide else [loc.place, loc.admin2, loc.admin1,
@@ -283,7 +240,7 @@ def casualty_text(cas: dict[str, dict[str, int]]) -> str:
     return "; ".join(f"{kind} {figure_text(fig)}" for kind, fig in cas.items())
 
 
-def _act(act: Act, index: int, text: _Text) -> dict[str, Any]:
+def _act(act: Act, index: int, text: Redactor) -> dict[str, Any]:
     target = TARGETS.get(act.target, act.target)
     headline = f"{act.type.replace('_', ' ')} — {target}"
     details: list[str] = []
@@ -296,8 +253,9 @@ def _act(act: Act, index: int, text: _Text) -> dict[str, Any]:
             shown = ", ".join(str(v).replace("_", " ") for v in value)
         else:
             shown = str(value).replace("_", " ")
-        details.append(f"{name.replace('_', ' ')}: {shown}")
-    note = text(act.note)
+        # free text such as a ransom demand may name the place
+        details.append(f"{name.replace('_', ' ')}: {text.text(shown)}")
+    note = text.text(act.note)
     happened = " ".join(p for p in ("; ".join(details) + "." if details else "", note or "") if p)
     return {"index": index, "type": act.type, "target": act.target, "headline": headline,
             "details": details, "note": note, "happened": happened,
@@ -322,11 +280,11 @@ def _judgement(finding: dict[str, Any]) -> dict[str, list[str]]:
             "ruled_out": ruled_out}
 
 
-def _source(src: Source, text: _Text) -> dict[str, Any]:
+def _source(src: Source, text: Redactor) -> dict[str, Any]:
     return {
-        "publisher": src.publisher, "title": text(src.title), "date": src.date,
+        "publisher": text.text(src.publisher), "title": text.text(src.title), "date": src.date,
         "url": text.url(src.url), "archive_url": text.url(src.archive_url),
-        "kind": src.kind, "reference": text(src.reference), "reliability": src.reliability,
+        "kind": src.kind, "reference": text.text(src.reference), "reliability": src.reliability,
         "credibility": src.credibility, "confidential": src.confidential,
     }
 
@@ -471,9 +429,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             return incident_cache[inc.id]
         hide = inc.location.sensitive and not options.exact_places
         loc = inc.location
-        text = _Text(_redactor(loc) if hide else None,
-                     {_slug(n) for n in (loc.place, loc.admin2) if n and len(n) >= 3}
-                     if hide else set())
+        text = redactor_for(loc, options.exact_places)
         refs: list[int] = []
         withheld = 0
         for src in inc.sources:
@@ -501,7 +457,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             "date": inc.date, "date_text": _date_text(inc.date),
             "start": inc.span.start.isoformat(), "end": inc.span.end.isoformat(),
             "place": _place(loc, options.exact_places),
-            "title": text(inc.title), "summary": text(" ".join(inc.summary.split())),
+            "title": text.text(inc.title), "summary": text.text(" ".join(inc.summary.split())),
             "conflicts": nexus_of.get(inc.id, []),
             "perpetrators": [{"actor": _actor_key(p.actor, registry),
                               "attribution": p.attribution,
@@ -515,8 +471,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
 
     def finding_entry(r: Any, f: dict[str, Any]) -> dict[str, Any]:
         inc: Incident = r.incident
-        hide = inc.location.sensitive and not options.exact_places
-        text = _Text(_redactor(inc.location) if hide else None, set())
+        text = redactor_for(inc.location, options.exact_places)
         return {
             "rule": f["rule"], "title": f["title"], "status": f["status"],
             "act": _act(inc.acts[f["act"]], f["act"], text),
