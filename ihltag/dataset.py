@@ -20,6 +20,7 @@ from ihltag.diagnostics import Diagnostic, did_you_mean
 from ihltag.models import Incident
 from ihltag.registry import UNIDENTIFIED, Registry
 from ihltag.validation import validate
+from ihltag.vocab import DEPRECATED
 from ihltag.yamlsafe import YamlError, decode, locate, parse_text, read_file
 
 REGISTRY_FILES = frozenset({"actors.yaml", "conflicts.yaml"})
@@ -175,19 +176,48 @@ SEP = "\x1f"  # between the fields of a cached result's metadata
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str
                      ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for i, p in enumerate(incident.perpetrators):
-        if p.actor.casefold() == UNIDENTIFIED:
-            continue
-        if registry.resolve(p.actor) is None:
-            line, col = locate(doc_root, ("perpetrators", i, "actor"))
-            out.append(Diagnostic(file, line, col, "unknown-actor",
-                                  f"actor '{p.actor}' is not in actors.yaml{registry.hint(p.actor)}"
-                                  " (use 'unidentified' when the perpetrator is not known)"))
+    lists: list[tuple[tuple[int | str, ...], Any]] = [(("perpetrators",), incident.perpetrators)]
+    lists += [(("acts", a, "perpetrators"), act.perpetrators)
+              for a, act in enumerate(incident.acts) if act.perpetrators]
+    for where, perpetrators in lists:
+        for i, p in enumerate(perpetrators):
+            if p.actor.casefold() == UNIDENTIFIED:
+                continue
+            if registry.resolve(p.actor) is None:
+                line, col = locate(doc_root, (*where, i, "actor"))
+                out.append(Diagnostic(file, line, col, "unknown-actor",
+                                      f"actor '{p.actor}' is not in actors.yaml"
+                                      f"{registry.hint(p.actor)} (use 'unidentified' when the "
+                                      "perpetrator is not known)"))
+    out.extend(_response_checks([(r.actor, r.source) for r in incident.responses or ()],
+                                len(incident.sources), registry, doc_root, file))
     if incident.conflict is not None and incident.conflict not in registry.conflicts:
         line, col = locate(doc_root, ("conflict",))
         out.append(Diagnostic(file, line, col, "unknown-conflict",
                               f"conflict '{incident.conflict}' is not in conflicts.yaml"
                               f"{did_you_mean(incident.conflict, registry.conflicts)}"))
+    return out
+
+
+def _response_checks(responses: list[tuple[Any, Any]], sources: int | None,
+                     registry: Registry, doc_root: Any, file: str) -> list[Diagnostic]:
+    """Each response's actor is in the registry and its ``source`` numbers an entry of
+    ``sources`` (``sources``: how many there are, None when unknown)."""
+    out: list[Diagnostic] = []
+    for i, (actor, source) in enumerate(responses):
+        if isinstance(actor, str) and actor and registry.resolve(actor) is None:
+            out.append(Diagnostic(file, *locate(doc_root, ("responses", i, "actor")),
+                                  "unknown-actor", f"responses[{i}].actor '{actor}' is not in "
+                                  f"actors.yaml{registry.hint(actor)} (a response is what an "
+                                  "actor of the registry said)"))
+        if (sources and isinstance(source, int) and not isinstance(source, bool)
+                and source > sources):
+            which = ("the only source is number 1" if sources == 1 else
+                     f"give the number, from 1 to {sources}, of the source that reports it")
+            out.append(Diagnostic(file, *locate(doc_root, ("responses", i, "source")),
+                                  "unknown-source", f"responses[{i}].source is {source}, but "
+                                  f"'sources' lists {sources} entr{'y' if sources == 1 else 'ies'}"
+                                  f": {which}"))
     return out
 
 
@@ -200,6 +230,20 @@ def warnings(incident: Incident, doc_root: Any, file: str) -> list[Diagnostic]:
             out.append(Diagnostic(file, line, col, "advice-targeting",
                                   f"acts[{i}] is an attack with no 'targeting': write "
                                   "'targeting: unknown' if the sources do not say", "warning"))
+        if act.targeting == "incidental" and act.military_objective_present is False:
+            line, col = locate(doc_root, ("acts", i, "targeting"))
+            out.append(Diagnostic(file, line, col, "contradiction",
+                                  f"acts[{i}]: 'targeting: incidental' means harm incidental to "
+                                  "an attack on a military objective, but "
+                                  "'military_objective_present: false' says none was there: the "
+                                  "record contradicts itself; correct one of the two (or write "
+                                  "'targeting: unknown')", "warning"))
+        for (name, value), instead in DEPRECATED.items():
+            if getattr(act, name, None) == value:
+                line, col = locate(doc_root, ("acts", i, name))
+                out.append(Diagnostic(file, line, col, "deprecated-value",
+                                      f"acts[{i}].{name}: '{value}' is deprecated: {instead}",
+                                      "warning"))
     return out
 
 
@@ -214,15 +258,26 @@ def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: 
         out.append(Diagnostic(file, *locate(doc_root, ("id",)), "id-mismatch",
                               f"id '{raw_id}' differs from the file name '{path.name}': "
                               f"rename the file to '{raw_id}.yaml' or change the id"))
-    perpetrators = data.get("perpetrators")
-    for i, p in enumerate(perpetrators if isinstance(perpetrators, list) else []):
-        actor = p.get("actor") if isinstance(p, dict) else None
-        if (isinstance(actor, str) and actor and actor.casefold() != UNIDENTIFIED
-                and registry.resolve(actor) is None):
-            out.append(Diagnostic(file, *locate(doc_root, ("perpetrators", i, "actor")),
-                                  "unknown-actor", f"actor '{actor}' is not in actors.yaml"
-                                  f"{registry.hint(actor)} (use 'unidentified' when the "
-                                  "perpetrator is not known)"))
+    lists: list[tuple[tuple[int | str, ...], Any]] = [(("perpetrators",),
+                                                       data.get("perpetrators"))]
+    acts = data.get("acts")
+    lists += [(("acts", a, "perpetrators"), act.get("perpetrators"))
+              for a, act in enumerate(acts if isinstance(acts, list) else [])
+              if isinstance(act, dict)]
+    for where, perpetrators in lists:
+        for i, p in enumerate(perpetrators if isinstance(perpetrators, list) else []):
+            actor = p.get("actor") if isinstance(p, dict) else None
+            if (isinstance(actor, str) and actor and actor.casefold() != UNIDENTIFIED
+                    and registry.resolve(actor) is None):
+                out.append(Diagnostic(file, *locate(doc_root, (*where, i, "actor")),
+                                      "unknown-actor", f"actor '{actor}' is not in actors.yaml"
+                                      f"{registry.hint(actor)} (use 'unidentified' when the "
+                                      "perpetrator is not known)"))
+    responses, sources = data.get("responses"), data.get("sources")
+    out.extend(_response_checks(
+        [(r.get("actor"), r.get("source")) for r in
+         (responses if isinstance(responses, list) else []) if isinstance(r, dict)],
+        len(sources) if isinstance(sources, list) else None, registry, doc_root, file))
     conflict = data.get("conflict")
     if isinstance(conflict, str) and conflict and conflict not in registry.conflicts:
         out.append(Diagnostic(file, *locate(doc_root, ("conflict",)), "unknown-conflict",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ihltag.models import Incident
+from ihltag.models import Act, Incident
 from ihltag.registry import Registry
 from ihltag.rulelang import FACTS, Ctx, Node, Tri
 from ihltag.rules import Clause, Rule, RulePack
@@ -91,9 +91,10 @@ class Engine:
             t: [c for c in self._compiled if t in possible_types(c[0])] for t in ACT_TYPES
         }
 
-    def actors(self, incident: Incident) -> tuple[dict[str, str], ...]:
+    def actors(self, incident: Incident, act: Act | None = None) -> tuple[dict[str, str], ...]:
+        """The act's perpetrators (its own, else the incident's) with their confidence."""
         out = []
-        for p in incident.perpetrators:
+        for p in incident.perpetrators if act is None else incident.perpetrators_of(act):
             actor = self.registry.resolve(p.actor)
             out.append({"actor": actor.id if actor else p.actor, "attribution": p.attribution,
                         "confidence": CONFIDENCE_BY_ATTRIBUTION[p.attribution],
@@ -103,10 +104,12 @@ class Engine:
     def evaluate(self, incident: Incident, everything: bool = False,
                  only: set[str] | None = None) -> list[Finding]:
         """Findings for every (rule, act); with ``everything``, non-findings too."""
-        nexus = self.registry.nexus(incident)
-        actors: tuple[dict[str, str], ...] | None = None
+        incident_nexus = self.registry.nexus(incident)
         out: list[Finding] = []
         for index, act in enumerate(incident.acts):
+            # an act that lists its own perpetrators has its own party, nexus and actors
+            nexus = self.registry.act_nexus(incident, act, incident_nexus)
+            actors: tuple[dict[str, str], ...] | None = None
             ctx = Ctx(incident, act, index, nexus)
             for rule, elements, exceptions in (self._compiled if everything else
                                                self._by_type[act.type]):
@@ -126,7 +129,7 @@ class Engine:
                 if status is None and not everything:
                     continue
                 if actors is None:
-                    actors = self.actors(incident)
+                    actors = self.actors(incident, act)
                 out.append(self._finding(rule, ctx, status, actors, note))
         return out
 

@@ -1,4 +1,5 @@
-"""Pydantic models of incident format version 1, and of the actor and conflict registries.
+"""Pydantic models of incident format version 1 (revision 2), and of the actor and conflict
+registries.
 
 ``extra="forbid"`` everywhere: an unknown key is almost always a typo. Vocabularies come
 from ``ihltag.vocab`` so that validation, hints, the JSON Schema and the docs agree.
@@ -7,6 +8,7 @@ from ``ihltag.vocab`` so that validation, hints, the JSON Schema and the docs ag
 from __future__ import annotations
 
 import re
+from datetime import date as _date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
@@ -36,6 +38,8 @@ if TYPE_CHECKING:  # mypy sees plain text; pydantic sees the Literal of each voc
     Reliability: TypeAlias = str
     ActorKind: TypeAlias = str
     Classification: TypeAlias = str
+    DemandTo: TypeAlias = str
+    LawName: TypeAlias = str
 else:
     def _lit(v: vocab.Vocab) -> Any:
         return Literal[tuple(v)]
@@ -52,6 +56,8 @@ else:
     Reliability = _lit(vocab.RELIABILITY)
     ActorKind = _lit(vocab.ACTOR_KINDS)
     Classification = _lit(vocab.CLASSIFICATIONS)
+    DemandTo = _lit(vocab.DEMAND_TO)
+    LawName = _lit(vocab.LAWS)
 
 _URL = re.compile(r"https?://[^\s]+\Z")
 
@@ -130,22 +136,42 @@ class Perpetrator(_Model):
     involvement: Involvement = "direct"
 
 
+Flag = StrictBool | None  # an omitted fact is unknown, never false
+
+
 class Act(_Model):
     type: ActType
     target: TargetType
     means: MeansType | None = None
     count: Count | None = None
+    # revision 2: the act's own perpetrators, when they differ from the incident's
+    perpetrators: Annotated[list[Perpetrator], Field(min_length=1)] | None = None
     victim_groups: list[VictimGroup] | None = None
     targeting: Targeting | None = None
-    military_objective_present: StrictBool | None = None
-    direct_participation: StrictBool | None = None
-    in_custody: StrictBool | None = None
+    military_objective_present: Flag = None
+    military_use: Flag = None
+    warning_unheeded: Flag = None
+    status_disputed: Flag = None
+    direct_participation: Flag = None
+    in_custody: Flag = None
     demand: Text | None = None
-    released: StrictBool | None = None
-    fate_disclosed: StrictBool | None = None
+    demand_to: DemandTo | None = None
+    incommunicado: Flag = None
+    judicial_review: Flag = None
+    released: Flag = None
+    fate_disclosed: Flag = None
+    ordered: Flag = None
+    compelled: Flag = None
+    regular_court: Flag = None
+    deny_sustenance: Flag = None
+    starvation_intent: Flag = None
+    relief_blocked: Flag = None
+    owner_adverse: Flag = None
+    levy: Flag = None
+    mutilation: Flag = None
     reason: Reason | None = None
-    victim_activated: StrictBool | None = None
-    warning: StrictBool | None = None
+    victim_activated: Flag = None
+    warning: Flag = None
     note: str | None = None
 
 
@@ -198,6 +224,17 @@ class Source(_Model):
     confidential: StrictBool = False
 
 
+class Response(_Model):
+    """What a party said about the incident: a denial, a claim, an investigation promised,
+    or that it did not answer. ``source`` is the 1-based number of an entry in ``sources``
+    (checked against the list by ``dataset.check_references``, which can place the error)."""
+
+    actor: Text
+    date: SingleDate | None = None
+    summary: Text
+    source: Annotated[StrictInt, Field(ge=1)] | None = None
+
+
 class Incident(_Model):
     format: Literal[1] = 1
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,79}$")]  # pydantic searches: anchor it
@@ -210,11 +247,18 @@ class Incident(_Model):
     casualties: Casualties | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
     summary: Annotated[str, Field(min_length=1, max_length=4000)]
+    notes: str | None = None  # internal: never printed in a report unless asked
+    responses: list[Response] | None = None
+    aggregate: StrictBool = False  # sums up many events: reports never add it to totals
     tags: list[str] | None = None
 
     @property
     def span(self) -> Span:
         return parse_span(self.date)
+
+    def perpetrators_of(self, act: Act) -> list[Perpetrator]:
+        """Who did ``act``: its own perpetrators when it lists them, else the incident's."""
+        return act.perpetrators or self.perpetrators
 
 
 class Actor(_Model):
@@ -225,6 +269,17 @@ class Actor(_Model):
     supports: Text | None = None
 
 
+class Law(_Model):
+    """A body of law that applies to a conflict only from a date (``{name, from}``)."""
+
+    name: LawName
+    from_: Annotated[SingleDate, Field(alias="from")]
+
+    @property
+    def start(self) -> _date:
+        return parse_span(self.from_).start
+
+
 class Conflict(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,79}$")]
     name: Text
@@ -233,7 +288,21 @@ class Conflict(_Model):
     parties: Annotated[list[Text], Field(min_length=1)]
     start: SingleDate
     end: SingleDate | None = None
-    law: list[Text] | None = None
+    law: list[LawName | Law] | None = None
+
+    def law_on(self, span: Span) -> tuple[str, ...] | None:
+        """The law in force on every date ``span`` may mean (None when ``law`` is not
+        recorded). A ``{name, from}`` entry counts from the first day ``from`` can mean,
+        and only for an incident that cannot be earlier: an incident dated 2025-05/2025-07
+        does not get a law in force from 2025-06."""
+        if self.law is None:
+            return None
+        out: list[str] = []
+        for entry in self.law:
+            name = entry if isinstance(entry, str) else entry.name
+            if (isinstance(entry, str) or span.start >= entry.start) and name not in out:
+                out.append(name)
+        return tuple(out)
 
     @model_validator(mode="after")
     def _ordered(self) -> Conflict:
@@ -245,6 +314,4 @@ class Conflict(_Model):
     def span(self) -> Span:
         end = parse_span(self.end).end if self.end else None
         start = parse_span(self.start).start
-        from datetime import date as _date
-
         return Span(start, end or _date.max, f"{self.start}/{self.end or ''}")

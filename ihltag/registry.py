@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ihltag.dates import Span
 from ihltag.diagnostics import Diagnostic, closest, did_you_mean
-from ihltag.models import Actor, Conflict, Incident
+from ihltag.models import Act, Actor, Conflict, Incident
 from ihltag.validation import diagnostics as pyd_diagnostics
 from ihltag.vocab import PARTY_KINDS
 from ihltag.yamlsafe import Document, YamlError, locate, read_file
@@ -45,13 +45,17 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Nexus:
-    """What the registries say about an incident's perpetrators and conflict."""
+    """What the registries say about an incident's (or an act's) perpetrators and conflict.
+
+    ``law``: the law in force on the incident's date in its conflict; None when no single
+    conflict fits or that conflict records no ``law`` (unknown, not "none")."""
 
     conflicts: tuple[Conflict, ...]
     party: Tri
     nexus: Tri
     classification: str | None
     why: str
+    law: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -83,14 +87,16 @@ class Registry:
         key = actor.supports or actor.id
         return [c for c in self.conflicts.values() if actor.id in c.parties or key in c.parties]
 
-    def nexus(self, incident: Incident) -> Nexus:
-        """Party and nexus facts, as incident-format.md ("Nexus") and ihl-rules.md define them."""
+    def nexus(self, incident: Incident, act: Act | None = None) -> Nexus:
+        """Party and nexus facts, as incident-format.md ("Nexus") and ihl-rules.md define them:
+        of ``act``'s own perpetrators when it lists them, else of the incident's."""
+        perpetrators = incident.perpetrators if act is None else incident.perpetrators_of(act)
         span = incident.span
         found: dict[str, Conflict] = {}
         party: Tri = False
         unidentified = False
         notes: list[str] = []
-        for p in incident.perpetrators:
+        for p in perpetrators:
             actor = self.resolve(p.actor)
             if actor is None:
                 unidentified = True
@@ -108,8 +114,14 @@ class Registry:
             party = None
         nexus: Tri = True if found else (None if unidentified else False)
         kinds = {c.classification for c in found.values()}
+        law = next(iter(found.values())).law_on(span) if len(found) == 1 else None
         return Nexus(tuple(found.values()), party, nexus,
-                     kinds.pop() if len(kinds) == 1 else None, "; ".join(notes))
+                     kinds.pop() if len(kinds) == 1 else None, "; ".join(notes), law)
+
+    def act_nexus(self, incident: Incident, act: Act, incident_nexus: Nexus) -> Nexus:
+        """The nexus an act is judged by: its own when it lists perpetrators, else the
+        incident's (computed once per incident by the caller)."""
+        return self.nexus(incident, act) if act.perpetrators else incident_nexus
 
     def _fitting(self, incident: Incident, actor: Actor, span: Span) -> list[Conflict]:
         sides = {actor.id} | ({actor.supports} if actor.supports else set())

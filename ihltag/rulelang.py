@@ -70,12 +70,16 @@ class FactSpec:
 def _facts() -> dict[str, FactSpec]:
     facts: dict[str, FactSpec] = {}
     enums = {"type": vocab.ACT_TYPES, "target": vocab.TARGETS, "means": vocab.MEANS,
-             "targeting": vocab.TARGETING, "reason": vocab.REASONS}
+             "targeting": vocab.TARGETING, "reason": vocab.REASONS, "demand_to": vocab.DEMAND_TO}
     for name, values in enums.items():
         facts[f"act.{name}"] = FactSpec("enum", tuple(values), _act(name), _act_label(name),
                                         unknown="unknown" if "unknown" in values else None)
     for name in ("military_objective_present", "direct_participation", "in_custody",
-                 "released", "fate_disclosed", "victim_activated", "warning"):
+                 "released", "fate_disclosed", "victim_activated", "warning",
+                 # format revision 2
+                 "military_use", "warning_unheeded", "status_disputed", "incommunicado",
+                 "judicial_review", "ordered", "compelled", "regular_court", "deny_sustenance",
+                 "starvation_intent", "relief_blocked", "owner_adverse", "levy", "mutilation"):
         facts[f"act.{name}"] = FactSpec("bool", None, _act(name), _act_label(name))
     facts["act.count"] = FactSpec("int", None, _act("count"), _act_label("count"))
     facts["act.demand"] = FactSpec("text", None, _act("demand"), _act_label("demand"))

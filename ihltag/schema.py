@@ -33,6 +33,8 @@ _VOCABS: dict[str, vocab.Vocab] = {
     "victim group": vocab.VICTIM_GROUPS,
     "targeting": vocab.TARGETING,
     "reason": vocab.REASONS,
+    "demand to": vocab.DEMAND_TO,
+    "law": vocab.LAWS,
     "attribution": vocab.ATTRIBUTION,
     "involvement": vocab.INVOLVEMENT,
     "source kind": vocab.SOURCE_KINDS,
@@ -58,7 +60,19 @@ _FIELDS: dict[str, dict[str, str]] = {
         "casualties": "Figures: a whole number, or {low, best, high}.",
         "sources": "Where the information comes from: at least one.",
         "summary": "The analyst's own words, at most 4,000 characters.",
+        "notes": "Internal encoding notes (judgement calls, doubts about a source); never "
+                 "printed in a report unless asked (--include-notes).",
+        "responses": "What a party said about the incident: a denial, a claim, a promised "
+                     "investigation, or that it did not answer.",
+        "aggregate": "The record sums up many events over a period (a campaign, a UN total): "
+                     "reports list it but never add its casualties or findings to totals.",
         "tags": "Free labels.",
+    },
+    "Response": {
+        "actor": "An actor id or alias from actors.yaml: the party that responded.",
+        "date": "When: YYYY-MM-DD, YYYY-MM or YYYY.",
+        "summary": "What it said ('denied the allegations', 'did not respond').",
+        "source": "The 1-based number of the entry in 'sources' that reports the response.",
     },
     "Location": {
         "country": "ISO 3166-1 alpha-3 code, such as MLI.",
@@ -81,6 +95,8 @@ _FIELDS: dict[str, dict[str, str]] = {
         "target": "Whom or what it was done to.",
         "means": "How.",
         "count": "How many persons or objects.",
+        "perpetrators": "The act's own perpetrators, when they differ from the incident's "
+                        "(the army arrested, the contractors executed).",
         "victim_groups": "Groups among the persons affected.",
         "targeting": "For attacks: how the attack was aimed. Omitted means unknown.",
         "military_objective_present": "A military objective was present at the place "
@@ -93,7 +109,35 @@ _FIELDS: dict[str, dict[str, str]] = {
         "released": "The persons were released. Omitted means unknown.",
         "fate_disclosed": "The captors disclosed the fate or whereabouts of the persons. "
                           "Omitted means unknown.",
-        "reason": "For displacement and destruction: the justification given or apparent.",
+        "military_use": "The object was itself being used for military action at the time "
+                        "(armed guards and wounded fighters under treatment are not military "
+                        "use).",
+        "warning_unheeded": "For a medical unit used for hostile acts: a warning to stop was "
+                            "given and went unheeded.",
+        "status_disputed": "A party or a source says the persons attacked were fighters (or "
+                           "the object military), contrary to the target recorded.",
+        "demand_to": "Whom the demand is meant to compel: a third party (family, community, "
+                     "State, organisation) or only the captive.",
+        "incommunicado": "The persons were held without contact with family or lawyers.",
+        "judicial_review": "The detention was brought before a judge or other independent "
+                           "body.",
+        "ordered": "For displacement: an order or ultimatum to leave was given.",
+        "compelled": "For displacement: people were forced out by threats, violence or the "
+                     "destruction of their homes, without an order.",
+        "regular_court": "For sentencing: the sentence came from a regularly constituted court "
+                         "affording the essential judicial guarantees.",
+        "deny_sustenance": "The act aimed to deny food, crops, livestock or water to the "
+                           "civilian population for their sustenance value.",
+        "starvation_intent": "The sources say the aim was to starve civilians.",
+        "relief_blocked": "For sieges: relief for civilians in need was refused passage or "
+                          "obstructed, not merely controlled.",
+        "owner_adverse": "For destruction: the owners were, or were seen as, aligned with a "
+                         "party the perpetrator fights.",
+        "levy": "For looting: a 'tax' or contribution in kind imposed by a party controlling "
+                "the area.",
+        "mutilation": "For desecration: bodies were mutilated or decapitated.",
+        "reason": "What the facts show about the reason, for displacement, destruction and "
+                  "punitive acts ('none_given' is deprecated: write 'unjustified' or omit it).",
         "victim_activated": "For mines and IEDs: set off by the victim. Omitted means unknown.",
         "warning": "An effective advance warning was given. Omitted means unknown.",
         "note": "A short free note.",
@@ -133,12 +177,24 @@ _FIELDS: dict[str, dict[str, str]] = {
         "parties": "Actor ids of the parties.",
         "start": "Start date, any precision: YYYY-MM-DD, YYYY-MM or YYYY.",
         "end": "End date, any precision; open when omitted.",
-        "law": "Treaties and bodies of law that apply.",
+        "law": "Treaties and bodies of law that apply: each a name, or {name, from} when it "
+               "applies only from a date.",
+    },
+    "Law": {
+        "name": "The body of law.",
+        "from": "The date from which it applies: YYYY-MM-DD, YYYY-MM or YYYY.",
     },
 }
 
+# Revision 2's act flags: an omitted one is unknown, which the hover text must say.
+for _flag in ("military_use", "warning_unheeded", "status_disputed", "incommunicado",
+              "judicial_review", "ordered", "compelled", "regular_court", "deny_sustenance",
+              "starvation_intent", "relief_blocked", "owner_adverse", "levy", "mutilation"):
+    _FIELDS["Act"][_flag] += " Omitted means unknown, not false."
+
 _DATE_FIELDS = {("Incident", "date"): SPAN_PATTERN, ("Source", "date"): DATE_PATTERN,
-                ("Conflict", "start"): DATE_PATTERN, ("Conflict", "end"): DATE_PATTERN}
+                ("Conflict", "start"): DATE_PATTERN, ("Conflict", "end"): DATE_PATTERN,
+                ("Response", "date"): DATE_PATTERN, ("Law", "from"): DATE_PATTERN}
 
 
 def _models() -> dict[str, Any]:

@@ -20,8 +20,9 @@ from ihltag.yamlsafe import Document, locate
 M = TypeVar("M", bound=BaseModel)
 
 _QUOTED = re.compile(r"'([^']*)'")
-_LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind"}
-_DATE_FIELDS = frozenset({"date", "start", "end"})
+_LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind",
+           "demand_to": "'demand_to' value"}
+_DATE_FIELDS = frozenset({"date", "start", "end", "from"})
 # What each type error asks for, to merge the branches of a union into one message.
 _WANTS = {
     "int_type": "a whole number", "int_parsing": "a whole number",
@@ -50,7 +51,10 @@ def _clean_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 
 
 def _internal(part: str) -> bool:
-    return any(ch in part for ch in "[(") or part in {"constrained-int", "int", "str", "bool"}
+    """pydantic's names for union branches: validators, types, and model classes (our
+    keys are never capitalised, so a capitalised step the data lacks is a class name)."""
+    return (any(ch in part for ch in "[(") or part in {"constrained-int", "int", "str", "bool"}
+            or part[:1].isupper())
 
 
 def dotted(loc: tuple[int | str, ...]) -> str:
@@ -266,7 +270,11 @@ def _one_per_union(data: Any, prefix: tuple[int | str, ...], errors: list[Any]
     deeper = {loc[:i] for _, loc in out for i in range(1, len(loc))}
     return [(e, loc) for e, loc in out if not (e["type"] == "union_type" and loc in deeper)
             and not (e["type"] in _WANTS and loc in deeper and len(by_loc[loc]) == 1
-                     and _is_branch(e))]
+                     and _is_branch(e))
+            # a mapping given where a name or a mapping may stand (``law``): the name
+            # branch's complaint about the mapping is moot when the mapping has its own
+            and not (e["type"] == "literal_error" and loc in deeper
+                     and isinstance(e.get("input"), dict))]
 
 
 def _is_branch(err: Any) -> bool:

@@ -1,4 +1,4 @@
-"""The controlled vocabularies of incident format version 1.
+"""The controlled vocabularies of incident format version 1 (revision 2).
 
 Each vocabulary is defined once, here, with a description per value, and reused by
 validation (pydantic ``Literal`` types in ``models``), error hints ("did you mean"),
@@ -34,7 +34,9 @@ ACT_TYPES: Final = _v(
     "not flight from fighting",
     recruitment="recruiting or using children in armed forces or groups",
     siege="blockades: cutting a population off from movement, food, fuel or aid",
-    sentencing="a sentence passed or carried out without a regularly constituted court",
+    sentencing="a sentence passed or carried out (including executions after a 'trial'); "
+    "whether the court was regular is the fact regular_court",
+    desecration="mutilating, burning or despoiling the dead, leaving bodies exposed as a warning",
     threat="threats of violence",
 )
 
@@ -52,7 +54,9 @@ PERSON_TARGETS: Final = _v(
 OBJECT_TARGETS: Final = _v(
     dwellings="homes",
     market="a market",
-    health_facility="a hospital, health centre or pharmacy",
+    health_facility="a hospital, clinic or health centre exclusively assigned to medical "
+    "purposes (a commercial pharmacy is private_property)",
+    medical_transport="an ambulance or other medical vehicle",
     school="a school",
     place_of_worship="a mosque, church or other place of worship",
     cultural_property="cultural property",
@@ -86,7 +90,8 @@ MEANS: Final = _v(
 )
 
 VICTIM_GROUPS: Final = _v(
-    children="children",
+    children="children (under 18)",
+    children_under_15="children under 15",
     women="women",
     older_persons="older persons",
     persons_with_disabilities="persons with disabilities",
@@ -104,8 +109,33 @@ REASONS: Final = _v(
     civilian_safety="the security of the civilians involved",
     imperative_military_reasons="imperative military reasons",
     military_necessity="military necessity",
-    none_given="no reason given",
+    unjustified="the sources show that no security or military reason existed (no fighting "
+    "nearby, a punitive order)",
+    collective_punishment="the act punished a population for acts others committed",
     other="another reason",
+    none_given="deprecated: write 'unjustified', or omit 'reason'",
+)
+
+# Vocabulary values still accepted but no longer to be written: what to write instead.
+DEPRECATED: Final = MappingProxyType({
+    ("reason", "none_given"): "write 'unjustified' when the sources show that no security or "
+    "military reason existed, or omit 'reason' when they do not say",
+})
+
+DEMAND_TO: Final = _v(
+    third_party="a family, community, State or organisation, to be compelled by the demand",
+    victim="only the captive",
+)
+
+LAWS: Final = _v(
+    common_article_3="Common Article 3 of the Geneva Conventions",
+    geneva_conventions="the Geneva Conventions of 1949",
+    additional_protocol_i="Additional Protocol I",
+    additional_protocol_ii="Additional Protocol II",
+    customary_ihl="customary international humanitarian law",
+    rome_statute="the Rome Statute of the International Criminal Court",
+    rome_statute_2019_starvation="the 2019 amendment to the Rome Statute (art. 8(2)(e)(xix), "
+    "starvation in non-international armed conflicts)",
 )
 
 ATTRIBUTION: Final = _v(

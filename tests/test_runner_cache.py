@@ -70,7 +70,7 @@ def test_changed_file_is_rechecked(dataset: Path, monkeypatch: pytest.MonkeyPatc
     run_check([dataset], use_cache=True)
     checked = _spy(monkeypatch)
     target = dataset / "2025" / "mli-2025-03-10-fatakara.yaml"
-    target.write_text(target.read_text(encoding="utf-8").replace("reason: none_given",
+    target.write_text(target.read_text(encoding="utf-8").replace("reason: unjustified",
                                                                   "reason: civilian_safety"),
                       encoding="utf-8")
     run = run_check([dataset], use_cache=True)

@@ -412,6 +412,7 @@ def test_the_documented_full_example_is_valid(tmp_path: Path, registry: Registry
     vocab.ACT_TYPES, vocab.TARGETS, vocab.MEANS, vocab.VICTIM_GROUPS, vocab.TARGETING,
     vocab.REASONS, vocab.ATTRIBUTION, vocab.INVOLVEMENT, vocab.SOURCE_KINDS,
     vocab.RELIABILITY, vocab.CREDIBILITY, vocab.ACTOR_KINDS, vocab.CLASSIFICATIONS,
+    vocab.DEMAND_TO, vocab.LAWS,
 ])
 def test_every_vocabulary_value_is_documented(table: vocab.Vocab) -> None:
     missing = [value for value in table if f"`{value}`" not in DOC]
@@ -423,9 +424,9 @@ def test_every_error_code_is_documented() -> None:
 
     source = "".join(p.read_text(encoding="utf-8") for p in
                      (DATASET.parent / "ihltag").glob("*.py") if p.name != "rulelang.py")
-    emitted = set(re.findall(r'"((?:yaml|unknown|missing|wrong|invalid|duplicate|advice)'
-                             r'-[a-z-]+|encoding|too-large|unreadable|id-mismatch|'
-                             r'reserved-name)"', source))
+    emitted = set(re.findall(r'"((?:yaml|unknown|missing|wrong|invalid|duplicate|advice|'
+                             r'deprecated)-[a-z-]+|encoding|too-large|unreadable|id-mismatch|'
+                             r'reserved-name|contradiction)"', source))
     emitted -= {"unknown-persons"}
     assert emitted
     assert sorted(c for c in emitted if f"| `{c}` |" not in DOC) == []

@@ -36,6 +36,9 @@ CODES: dict[str, str] = {
     "unknown-actor": "An actor that is not in actors.yaml",
     "unknown-conflict": "A conflict that is not in conflicts.yaml",
     "advice-targeting": "An attack without 'targeting'",
+    "contradiction": "The record contradicts itself",
+    "deprecated-value": "A deprecated value (still accepted)",
+    "unknown-source": "A response's source number is not in 'sources'",
 }
 
 

@@ -37,6 +37,8 @@ LAW_WORDS = {
     "customary_ihl": "customary international humanitarian law",
     "rome_statute": "the Rome Statute of the International Criminal Court",
     "geneva_conventions": "the Geneva Conventions of 1949",
+    "rome_statute_2019_starvation": "the 2019 amendment to the Rome Statute on starvation "
+                                    "in non-international armed conflicts",
 }
 
 METHOD = (
@@ -245,7 +247,7 @@ def _act(act: Act, index: int, text: Redactor) -> dict[str, Any]:
     headline = f"{act.type.replace('_', ' ')} — {target}"
     details: list[str] = []
     for name, value in act.model_dump(exclude_none=True).items():
-        if name in ("type", "target", "note"):
+        if name in ("type", "target", "note", "perpetrators"):  # perpetrators: the attribution
             continue
         if isinstance(value, bool):
             shown = "yes" if value else "no"
@@ -332,11 +334,16 @@ def _rel_file(file: str, root: Path) -> str:
         return file
 
 
+def _law_words(name: str) -> str:
+    return LAW_WORDS.get(name, name.replace("_", " "))
+
+
 def _conflict_info(cid: str, registry: Registry) -> dict[str, Any]:
     c = registry.conflicts[cid]
     return {"id": c.id, "name": c.name, "classification": c.classification,
             "country": c.country, "parties": list(c.parties),
-            "law": [LAW_WORDS.get(x, x.replace("_", " ")) for x in (c.law or [])],
+            "law": [_law_words(x) if isinstance(x, str) else
+                    f"{_law_words(x.name)} (from {x.from_})" for x in (c.law or [])],
             "start": c.start, "end": c.end}
 
 
