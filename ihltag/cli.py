@@ -14,16 +14,25 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from ihltag.config import Config
     from ihltag.dataset import FileResult
-    from ihltag.rules import RulePack
+    from ihltag.rules import Rule, RulePack
     from ihltag.runner import CheckRun
 
+def _no_type_labels() -> None:
+    """Help shows ``PATH...``, not typer's ``PATH <list[Path]>``: the metavar already says
+    what to write, and the Python type means nothing to a researcher."""
+    from typer.core import TyperArgument
+
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+
+
+_no_type_labels()
 app = typer.Typer(
     name="ihltag",
     help="Validate conflict-incident YAML files and tag them against customary IHL rules.",
@@ -70,13 +79,61 @@ class SchemaName(str, Enum):
     conflicts = "conflicts"
 
 
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Rule pack folder (default: the "
+_E = TypeVar("_E", bound=Enum)
+
+
+def _choice(kind: type[_E], what: str) -> Callable[[str], _E]:
+    """A parser for a choice option whose error says, in plain words, what was meant
+    (``-f jsn``: "'jsn' is not an output format; did you mean 'json'?")."""
+
+    def parse(value: str | _E) -> _E:
+        if isinstance(value, kind):
+            return value
+        text = str(value)
+        for member in kind:
+            if member.value == text.strip().lower():
+                return member
+        from ihltag.diagnostics import did_you_mean
+
+        names = [str(m.value) for m in kind]
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise typer.BadParameter(f"'{shown}' is not {what}{did_you_mean(text, names)} "
+                                 f"(choose from {', '.join(names)})")
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="DIR", help="Rule pack folder (default: the "
                                                "pack shipped with ihltag).", show_default=False)]
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Incident files or folders (default: "
-                                                       "the configured dataset).",
+                                                       "the configured dataset).", metavar="PATH",
                                                        show_default=False)]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of "
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of "
                                                 "standard output.", show_default=False)]
+
+
+# What an --output file's extension says about the format wanted.
+_EXTENSIONS = {".json": "json", ".sarif": "sarif", ".html": "html", ".htm": "html",
+               ".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".txt": "text"}
+
+
+def _format_for(output: Path | None, given: _E | None, kind: type[_E], default: _E) -> _E:
+    """The format: as given, else what ``-o``'s extension says, else the default; a
+    contradiction (``-f markdown -o report.html``) is refused rather than writing one
+    format into a file named for another."""
+    wanted = _EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if wanted == "text" and "terminal" in kind.__members__:
+        wanted = "terminal"
+    inferred = kind.__members__.get(wanted) if wanted else None
+    if given is not None and inferred is not None and given is not inferred:
+        fail(f"--format {given.value} contradicts the output file name {output} (a "
+             f"{inferred.value} file); change one of them")
+    if given is None and wanted is not None and inferred is None:
+        names = ", ".join(str(m.value) for m in kind)
+        fail(f"cannot write a {wanted} file ({output}) with this command; use --format "
+             f"({names}) and a matching file name")
+    return given or inferred or default
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -170,13 +227,18 @@ def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = Fal
 @app.command()
 def check(
     paths: PathsArg = None,
-    since: Annotated[str | None, typer.Option(help="Only files added or changed since this git "
+    since: Annotated[str | None, typer.Option(metavar="REF", help="Only files added or changed since this git "
                                               "ref (checked against the whole dataset).")] = None,
     format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="text, json, "
-                                                       "github or sarif.",
+                                                       "github or sarif (default: from the "
+                                                       "--output file's extension, else text).",
+                                                       parser=_choice(CheckFormat, "an output format"),
+                                                       metavar="FORMAT",
                                                        show_default=False)] = None,
     output: OutputOpt = None,
-    fail_on: Annotated[FailOn | None, typer.Option(help="Also exit 1 on a finding of this "
+    fail_on: Annotated[FailOn | None, typer.Option(parser=_choice(FailOn, "a status"),
+                                                   metavar="STATUS",
+                                                   help="Also exit 1 on a finding of this "
                                                    "status or worse ('never' overrides the "
                                                    "project's setting).")] = None,
     strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Warnings count as "
@@ -184,7 +246,7 @@ def check(
                                                 show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
     rules: RulesOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes "
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes "
                                              "(default: the cores available).",
                                              show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
@@ -209,8 +271,8 @@ def check(
             only = None  # a registry edit can break references in any file: check them all
     from ihltag.runner import default_jobs
 
-    if format is None:
-        format = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    ci_default = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    format = _format_for(output, format, CheckFormat, ci_default)
     run_args = functools.partial(_run, targets, rules or config.rules,
                                  jobs=jobs or config.jobs or default_jobs(),
                                  cache=config.cache and not no_cache, only=only)
@@ -261,16 +323,21 @@ def check(
 @app.command()
 def report(
     paths: PathsArg = None,
-    actor: Annotated[list[str] | None, typer.Option(help="Actor id or alias (repeatable).")] = None,
-    rule: Annotated[list[str] | None, typer.Option(help="Rule: CIHL-52, 52 or pillage "
+    actor: Annotated[list[str] | None, typer.Option(metavar="NAME", help="Actor id or alias (repeatable).")] = None,
+    rule: Annotated[list[str] | None, typer.Option(metavar="RULE", help="Rule: CIHL-52, 52 or pillage "
                                                    "(repeatable).")] = None,
-    conflict: Annotated[list[str] | None, typer.Option(help="Conflict id (repeatable).")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="From this date "
+    conflict: Annotated[list[str] | None, typer.Option(metavar="ID", help="Conflict id (repeatable).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date "
                                                   "(YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
-    region: Annotated[list[str] | None, typer.Option(help="Region (admin1), repeatable.")] = None,
-    status: Annotated[Status, typer.Option(help="The lowest status to include.")] = Status.possible,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.terminal,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date.")] = None,
+    region: Annotated[list[str] | None, typer.Option(metavar="NAME", help="Region (admin1), repeatable.")] = None,
+    status: Annotated[Status, typer.Option(help="The lowest status to include: violation or "
+                                           "possible.", metavar="STATUS",
+                                           parser=_choice(Status, "a status"))] = Status.possible,
+    format: Annotated[ReportFormat | None, typer.Option(
+        "--format", "-f", metavar="FORMAT", parser=_choice(ReportFormat, "a report format"),
+        help="terminal, markdown, html, json or csv (default: from the --output file's "
+        "extension, else terminal).", show_default=False)] = None,
     output: OutputOpt = None,
     include_confidential: Annotated[bool, typer.Option("--include-confidential",
                                                        help="Print confidential sources too.")] = False,
@@ -282,6 +349,7 @@ def report(
 ) -> None:
     """The annotated violation report: findings by actor and rule, with sources as notes."""
     config = _config()
+    format = _format_for(output, format, ReportFormat, ReportFormat.terminal)
     from ihltag.report import ReportError, ReportOptions, build_report, render
 
     run = _run(_dataset_paths(paths, config), rules or config.rules, keep=True)
@@ -317,27 +385,21 @@ def rules_list(rules: RulesOpt = None) -> None:
 def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None) -> None:
     """A rule's text, elements, exceptions, defaults and citations."""
     pack = _pack(rules)
-    rule = pack.find(rule_id)
-    if rule is None:
-        fail(f"no rule '{rule_id}'; known: {', '.join(r.id for r in pack.rules)}")
+    rule = _lookup(pack, rule_id)
     from ihltag.explain import describe_rule
 
     sys.stdout.write(describe_rule(rule))
 
 
 @rules_app.command("test")
-def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")] = None,
+def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", help="Rules to "
+                                                               "test (default: all).")] = None,
                rules: RulesOpt = None) -> None:
     """Run the test cases written inside the rule files."""
     pack = _pack(rules)
     selected = pack.rules
     if ids:
-        selected = []
-        for name in ids:
-            found = pack.find(name)
-            if found is None:
-                fail(f"no rule '{name}'")
-            selected.append(found)
+        selected = [_lookup(pack, name) for name in ids]
     from ihltag.ruletests import run_tests
 
     results = run_tests(pack, selected)
@@ -351,9 +413,9 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]..."
 
 @app.command()
 def explain(
-    incident: Annotated[str, typer.Argument(help="Incident id or file.")],
-    rule: Annotated[list[str] | None, typer.Option(help="Only this rule (repeatable).")] = None,
-    paths: Annotated[list[Path] | None, typer.Option("--dataset", help="Dataset folder.")] = None,
+    incident: Annotated[str, typer.Argument(help="Incident id or file.", metavar="INCIDENT")],
+    rule: Annotated[list[str] | None, typer.Option(metavar="RULE", help="Only this rule (repeatable).")] = None,
+    paths: Annotated[list[Path] | None, typer.Option("--dataset", metavar="DIR", help="Dataset folder.")] = None,
     rules: RulesOpt = None,
 ) -> None:
     """Every rule's evaluation of every act of one incident, including why rules did not fire."""
@@ -373,14 +435,7 @@ def explain(
         for d in result.diagnostics:
             sys.stderr.write(d.plain() + "\n")
         fail("the incident is invalid; fix it first", 1)
-    only = None
-    if rule:
-        only = set()
-        for name in rule:
-            r = run.pack.find(name)
-            if r is None:
-                fail(f"no rule '{name}'")
-            only.add(r.id)
+    only = {_lookup(run.pack, name).id for name in rule} if rule else None
     sys.stdout.write(explain_incident(run, result, only))
 
 
@@ -409,7 +464,9 @@ def actors(paths: PathsArg = None) -> None:
 
 @app.command()
 def schema(
-    name: Annotated[SchemaName, typer.Argument()] = SchemaName.incident,
+    name: Annotated[SchemaName, typer.Argument(metavar="NAME", help="incident, actors or conflicts.",
+                                               parser=_choice(SchemaName, "a schema"))
+                    ] = SchemaName.incident,
     output: OutputOpt = None,
 ) -> None:
     """JSON Schema of incident files or registries, for editors and other tools."""
@@ -418,6 +475,13 @@ def schema(
     from ihltag.schema import schema_for
 
     _emit(json.dumps(schema_for(name.value), indent=2, ensure_ascii=False) + "\n", output)
+
+
+def _lookup(pack: RulePack, name: str) -> Rule:
+    try:
+        return pack.lookup(name)
+    except LookupError as exc:
+        fail(str(exc))
 
 
 def _pack(rules: Path | None) -> RulePack:

@@ -37,16 +37,32 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}] {self.message}"
 
 
-def closest(word: str, choices: object) -> str | None:
-    """The closest valid spelling, for "did you mean" hints; None when nothing is close."""
+def suggestions(word: str, choices: object, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """Valid values close to ``word``: first what the word means (``execution`` ->
+    ``killing``, from ``synonyms``), then spelling; the one helper every "did you mean"
+    in ihltag uses, so hints are found the same way everywhere."""
     import difflib
+
+    from ihltag.synonyms import meant
 
     options = [str(c) for c in choices]  # type: ignore[attr-defined]
     lowered = {o.lower(): o for o in options}
     if word.lower() in lowered:
-        return lowered[word.lower()]
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+        return [lowered[word.lower()]]
+    found: list[str] = []
+    synonym = meant(word, options)
+    if synonym is not None:
+        found.append(synonym)
+    for match in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=cutoff):
+        if lowered[match] not in found:
+            found.append(lowered[match])
+    return found[:n]
+
+
+def closest(word: str, choices: object) -> str | None:
+    """The closest valid value, for "did you mean" hints; None when nothing is close."""
+    found = suggestions(word, choices)
+    return found[0] if found else None
 
 
 def did_you_mean(word: str, choices: object) -> str:

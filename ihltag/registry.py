@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ihltag.dates import Span
-from ihltag.diagnostics import Diagnostic, closest, did_you_mean
+from ihltag.diagnostics import Diagnostic, closest, did_you_mean, suggestions
 from ihltag.models import Act, Actor, Conflict, Incident
 from ihltag.validation import diagnostics as pyd_diagnostics
 from ihltag.vocab import PARTY_KINDS
@@ -69,9 +69,7 @@ class Registry:
         return self.actors.get(actor_id) if actor_id else None
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        import difflib
-
-        keys = difflib.get_close_matches(fold(name), list(self.names), n=n * 3, cutoff=0.5)
+        keys = suggestions(fold(name), list(self.names), n=n * 3, cutoff=0.5)
         seen: list[str] = []
         for k in keys:
             aid = self.names[k]

@@ -107,20 +107,43 @@ class RulePack:
 
     def find(self, name: str) -> Rule | None:
         """A rule by ``CIHL-52``, ``52``, ``cihl52``, its title or a word of its title."""
+        matches = self.matches(name)
+        return matches[0] if len(matches) == 1 else None
+
+    def matches(self, name: str) -> list[Rule]:
+        """Every rule ``name`` can mean: one when it is unambiguous, several when a word
+        of several titles (``distinction``), none when nothing fits."""
         key = name.strip().lower().replace(" ", "-")
         num = key.removeprefix("cihl").lstrip("-")
-        if num.isdigit():
+        if num.isdigit() and len(num) <= 6:  # a rule number, not 5,000 digits
             exact = self.by_id.get(f"CIHL-{int(num)}")
             if exact is not None:
-                return exact
-            for rule in self.rules:
-                if f"CIHL-{int(num)}" in rule.related:
-                    return rule
+                return [exact]
+            return [rule for rule in self.rules if f"CIHL-{int(num)}" in rule.related][:1]
         for rule in self.rules:
             if key in (rule.slug, rule.title.lower()):
-                return rule
-        matches = [r for r in self.rules if key in r.slug.split("-") or r.slug.startswith(key)]
-        return matches[0] if len(matches) == 1 else None
+                return [rule]
+        return [r for r in self.rules if key in r.slug.split("-") or r.slug.startswith(key)]
+
+    def lookup(self, name: str) -> Rule:
+        """The rule ``name`` means, or a ``LookupError`` that says why not in words (the
+        candidates when ambiguous, the closest titles otherwise)."""
+        matches = self.matches(name)
+        if len(matches) == 1:
+            return matches[0]
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        if matches:
+            listed = ", ".join(f"{r.id} ({r.title})" for r in matches)
+            raise LookupError(f"'{shown}' could mean several rules: {listed}; name one of them")
+        from ihltag.diagnostics import suggestions
+
+        titles = {r.title: r for r in self.rules}
+        close = [titles[t] for t in suggestions(name, list(titles), n=3, cutoff=0.5)]
+        if close:
+            hint = "; did you mean " + " or ".join(f"{r.id} ({r.title})" for r in close) + "?"
+        else:
+            hint = "; known rules: " + ", ".join(f"{r.id} ({r.title})" for r in self.rules)
+        raise LookupError(f"no rule '{shown}'{hint}")
 
 
 def default_folder() -> Path:

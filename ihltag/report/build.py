@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ihltag.diagnostics import suggestions
 from ihltag.dates import Span, parse_span
 from ihltag.registry import UNIDENTIFIED, Registry, fold
 from ihltag.report.redact import WITHHELD, Redactor, redactor_for
@@ -116,25 +117,21 @@ def _resolve_rules(names: list[str], run: CheckRun) -> set[str] | None:
         return None
     out: set[str] = set()
     for name in names:
-        rule = run.pack.find(name)
-        if rule is None:
-            known = ", ".join(f"{r.id} ({r.title})" for r in run.pack.rules)
-            raise ReportError(f"no rule '{name}'; known rules: {known}")
-        out.add(rule.id)
+        try:
+            out.add(run.pack.lookup(name).id)
+        except LookupError as exc:
+            raise ReportError(str(exc)) from None
     return out
 
 
 def _resolve_conflicts(names: list[str], registry: Registry) -> set[str] | None:
     if not names:
         return None
-    import difflib
-
     out: set[str] = set()
     for name in names:
         match = next((c for c in registry.conflicts if fold(c) == fold(name)), None)
         if match is None:
-            close = difflib.get_close_matches(name.lower(), list(registry.conflicts), n=3,
-                                              cutoff=0.4)
+            close = suggestions(name, list(registry.conflicts), n=3, cutoff=0.4)
             hint = ", ".join(close or registry.conflicts)
             raise ReportError(f"unknown conflict '{name}'; known conflicts: {hint}")
         out.add(match)
@@ -168,8 +165,6 @@ def _window(options: ReportOptions) -> Span | None:
 def _regions(names: list[str], incidents: Iterable[Incident]) -> set[str] | None:
     if not names:
         return None
-    import difflib
-
     known: dict[str, str] = {}
     for inc in incidents:
         if inc.location.admin1:
@@ -177,7 +172,7 @@ def _regions(names: list[str], incidents: Iterable[Incident]) -> set[str] | None
     wanted = {fold(n) for n in names}
     for name, key in zip(names, [fold(n) for n in names], strict=True):
         if key not in known:
-            close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+            close = suggestions(key, list(known), n=3, cutoff=0.5)
             shown = [known[c] for c in close] if close else sorted(known.values())
             hint = ", ".join(shown)
             raise ReportError(f"no incident is in region '{name}'; known regions: {hint}")
