@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -29,7 +29,7 @@ def _no_type_labels() -> None:
     what to write, and the Python type means nothing to a researcher."""
     from typer.core import TyperArgument
 
-    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 
 _no_type_labels()
@@ -104,12 +104,14 @@ def _choice(kind: type[_E], what: str) -> Callable[[str], _E]:
     return parse
 
 
-RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="DIR", help="Rule pack folder (default: the "
+RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="DIR",
+                                               help="Rule pack folder (default: the "
                                                "pack shipped with ihltag).", show_default=False)]
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Incident files or folders (default: "
                                                        "the configured dataset).", metavar="PATH",
                                                        show_default=False)]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here instead of "
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write here instead of "
                                                 "standard output.", show_default=False)]
 
 
@@ -141,6 +143,21 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from ihltag import __version__
+
+        sys.stdout.write(f"ihltag {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False,
+          ) -> None:
+    """Validate conflict-incident YAML files and tag them against customary IHL rules."""
+
+
 def _config() -> Config:
     from ihltag.config import ConfigError, load
 
@@ -157,6 +174,17 @@ def _dataset_paths(paths: list[Path] | None, config: Config) -> list[Path]:
         return [config.dataset]
     default = Path("incidents")
     return [default] if default.is_dir() else [Path(".")]
+
+
+def _in_datasets(paths: list[Path]) -> list[Path]:
+    """The paths that belong to a dataset; exit 0 when none does (nothing to check)."""
+    from ihltag.dataset import root_of
+
+    kept = [p for p in paths if not p.exists() or root_of(p) is not None]
+    if not kept:
+        sys.stderr.write("ihltag: no dataset file among the paths given; nothing to check\n")
+        raise typer.Exit(0)
+    return kept
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -227,7 +255,8 @@ def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = Fal
 @app.command()
 def check(
     paths: PathsArg = None,
-    since: Annotated[str | None, typer.Option(metavar="REF", help="Only files added or changed since this git "
+    since: Annotated[str | None, typer.Option(metavar="REF",
+                                              help="Only files added or changed since this git "
                                               "ref (checked against the whole dataset).")] = None,
     format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="text, json, "
                                                        "github or sarif (default: from the "
@@ -251,10 +280,16 @@ def check(
                                              show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
                                            ".ihltag_cache/.")] = False,
+    skip_outside: Annotated[bool, typer.Option("--skip-outside-dataset", help="Skip files that "
+                                               "belong to no dataset (no actors.yaml above "
+                                               "them) instead of failing: for hooks that are "
+                                               "handed every YAML file.")] = False,
 ) -> None:
     """Validate incident files and registries, then run every rule on every valid incident."""
     config = _config()
     targets = _dataset_paths(paths, config)
+    if skip_outside:
+        targets = _in_datasets(targets)
     only = None
     if since is not None:
         from ihltag.dataset import DatasetError
@@ -323,14 +358,17 @@ def check(
 @app.command()
 def report(
     paths: PathsArg = None,
-    actor: Annotated[list[str] | None, typer.Option(metavar="NAME", help="Actor id or alias (repeatable).")] = None,
+    actor: Annotated[list[str] | None, typer.Option(metavar="NAME",
+                                                    help="Actor id or alias (repeatable).")] = None,
     rule: Annotated[list[str] | None, typer.Option(metavar="RULE", help="Rule: CIHL-52, 52 or pillage "
                                                    "(repeatable).")] = None,
-    conflict: Annotated[list[str] | None, typer.Option(metavar="ID", help="Conflict id (repeatable).")] = None,
+    conflict: Annotated[list[str] | None, typer.Option(metavar="ID",
+                                                       help="Conflict id (repeatable).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date "
                                                   "(YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date.")] = None,
-    region: Annotated[list[str] | None, typer.Option(metavar="NAME", help="Region (admin1), repeatable.")] = None,
+    region: Annotated[list[str] | None, typer.Option(metavar="NAME",
+                                                     help="Region (admin1), repeatable.")] = None,
     status: Annotated[Status, typer.Option(help="The lowest status to include: violation or "
                                            "possible.", metavar="STATUS",
                                            parser=_choice(Status, "a status"))] = Status.possible,
@@ -345,6 +383,8 @@ def report(
                                                      "also the forces that support it.")] = False,
     exact_places: Annotated[bool, typer.Option("--exact-places", help="Show places marked "
                                                "sensitive in full.")] = False,
+    bom: Annotated[bool, typer.Option("--bom/--no-bom", help="CSV: begin with a UTF-8 byte-order "
+                                      "mark, so that spreadsheets read accents right.")] = True,
     rules: RulesOpt = None,
 ) -> None:
     """The annotated violation report: findings by actor and rule, with sources as notes."""
@@ -369,16 +409,24 @@ def report(
 
         render_terminal(data, Console())
         return
-    _emit(render(data, format.value), output)
+    _emit(render(data, format.value, bom=bom), output)
 
 
 @rules_app.command("list")
 def rules_list(rules: RulesOpt = None) -> None:
     """Every rule: id, title, the status it can reach, war-crime provision."""
     pack = _pack(rules)
-    for r in pack.rules:
-        war = "; ".join(p for _, p in r.war_crime) or "-"
-        sys.stdout.write(f"{r.id:<10} {r.title:<45} up to {r.max_status:<9} {war}\n")
+    rows = [(r.id, r.title, r.max_status, _provisions(r)) for r in pack.rules]
+    header = ("RULE", "TITLE", "AT MOST", "WAR-CRIME PROVISIONS (on violations only)")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    for row in [header, *rows]:
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
+                         + f"  {row[3]}\n")
+
+
+def _provisions(rule: Rule) -> str:
+    """The provisions a rule can print, in the pack's own words (``-`` for none)."""
+    return "; ".join(p for _, p in rule.war_crime) or "-"
 
 
 @rules_app.command("show")
@@ -414,8 +462,10 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", hel
 @app.command()
 def explain(
     incident: Annotated[str, typer.Argument(help="Incident id or file.", metavar="INCIDENT")],
-    rule: Annotated[list[str] | None, typer.Option(metavar="RULE", help="Only this rule (repeatable).")] = None,
-    paths: Annotated[list[Path] | None, typer.Option("--dataset", metavar="DIR", help="Dataset folder.")] = None,
+    rule: Annotated[list[str] | None, typer.Option(metavar="RULE",
+                                                   help="Only this rule (repeatable).")] = None,
+    paths: Annotated[list[Path] | None, typer.Option("--dataset", metavar="DIR",
+                                                     help="Dataset folder.")] = None,
     rules: RulesOpt = None,
 ) -> None:
     """Every rule's evaluation of every act of one incident, including why rules did not fire."""
@@ -439,8 +489,17 @@ def explain(
     sys.stdout.write(explain_incident(run, result, only))
 
 
+class ActorsFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
-def actors(paths: PathsArg = None) -> None:
+def actors(paths: PathsArg = None,
+           format: Annotated[ActorsFormat, typer.Option(
+               "--format", "-f", metavar="FORMAT", parser=_choice(ActorsFormat, "a format"),
+               help="text or json.")] = ActorsFormat.text,
+           ) -> None:
     """The actor registry: ids, kinds, aliases, whom they support and their conflicts."""
     config = _config()
     from ihltag.dataset import DatasetError, find_root
@@ -454,12 +513,20 @@ def actors(paths: PathsArg = None) -> None:
         fail("the registry is invalid")
     except DatasetError as exc:
         fail(str(exc))
-    for a in reg.actors.values():
-        conflicts = ", ".join(c.id for c in reg.conflicts_of(a)) or "-"
-        supports = f" supports {a.supports};" if a.supports else ""
-        aliases = ", ".join(a.aliases) or "-"
-        sys.stdout.write(f"{a.id}: {a.name} [{a.kind}];{supports} conflicts: {conflicts}; "
-                         f"aliases: {aliases}\n")
+    listed: list[dict[str, Any]] = [{"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases),
+               "supports": a.supports, "conflicts": [c.id for c in reg.conflicts_of(a)]}
+              for a in reg.actors.values()]
+    if format is ActorsFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps({"version": 1, "actors": listed}, indent=2,
+                                    ensure_ascii=False) + "\n")
+        return
+    for a in listed:
+        supports = f" supports {a['supports']};" if a["supports"] else ""
+        sys.stdout.write(f"{a['id']}: {a['name']} [{a['kind']}];{supports} conflicts: "
+                         f"{', '.join(a['conflicts']) or '-'}; aliases: "
+                         f"{', '.join(a['aliases']) or '-'}\n")
 
 
 @app.command()

@@ -38,12 +38,9 @@ def find_root(paths: Iterable[Path]) -> Path:
     for path in paths:
         if not path.exists():
             raise DatasetError(f"{path}: no such file or folder")
-        start = path.resolve()
-        here = start if start.is_dir() else start.parent
-        for folder in (here, *here.parents):
-            if (folder / "actors.yaml").is_file():
-                roots.add(folder)
-                break
+        root = root_of(path)
+        if root is not None:
+            roots.add(root)
         else:
             raise DatasetError(f"no dataset root above {path}: no folder on the way up holds "
                                "actors.yaml (see docs/incident-format.md)")
@@ -51,6 +48,16 @@ def find_root(paths: Iterable[Path]) -> Path:
         raise DatasetError("the paths belong to different datasets: "
                            + ", ".join(sorted(map(str, roots))))
     return roots.pop()
+
+
+def root_of(path: Path) -> Path | None:
+    """The folder with actors.yaml at or above ``path``, if any."""
+    start = path.resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / "actors.yaml").is_file():
+            return folder
+    return None
 
 
 def walk(folder: str, root: str) -> Iterator[str]:

@@ -37,6 +37,11 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}] {self.message}"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``: counts in messages read as English, not ``file(s)``."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
 def suggestions(word: str, choices: object, n: int = 1, cutoff: float = 0.6) -> list[str]:
     """Valid values close to ``word``: first what the word means (``execution`` ->
     ``killing``, from ``synonyms``), then spelling; the one helper every "did you mean"

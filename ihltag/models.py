@@ -8,6 +8,7 @@ from ``ihltag.vocab`` so that validation, hints, the JSON Schema and the docs ag
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date as _date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
@@ -125,9 +126,18 @@ class Location(_Model):
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> Location:
-        if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both 'lat' and 'lon', or neither")
+        problem = self.cross_check({"lat": self.lat, "lon": self.lon})
+        if problem:
+            raise ValueError(problem)
         return self
+
+    @staticmethod
+    def cross_check(raw: Mapping[str, Any]) -> str | None:
+        """The check across fields, on raw values too: validation runs it on a location
+        whose other fields are wrong, so every problem is reported in one run."""
+        if (raw.get("lat") is None) != (raw.get("lon") is None):
+            return "give both 'lat' and 'lon', or neither"
+        return None
 
 
 class Perpetrator(_Model):
@@ -182,12 +192,21 @@ class Range(_Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
-        given = [v for v in (self.low, self.best, self.high) if v is not None]
-        if not given:
-            raise ValueError("give at least one of 'low', 'best', 'high'")
-        if given != sorted(given):
-            raise ValueError("must satisfy low ≤ best ≤ high")
+        problem = self.cross_check({"low": self.low, "best": self.best, "high": self.high})
+        if problem:
+            raise ValueError(problem)
         return self
+
+    @staticmethod
+    def cross_check(raw: Mapping[str, Any]) -> str | None:
+        """As ``Location.cross_check``: also run on raw values of a range with other errors."""
+        values = [raw.get(k) for k in ("low", "best", "high")]
+        if all(v is None for v in values):
+            return "give at least one of 'low', 'best', 'high'"
+        given = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        if given != sorted(given):
+            return "must satisfy low ≤ best ≤ high"
+        return None
 
     @property
     def central(self) -> int:

@@ -23,14 +23,15 @@ _QUOTED = re.compile(r"'([^']*)'")
 _LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind",
            "demand_to": "'demand_to' value"}
 _DATE_FIELDS = frozenset({"date", "start", "end", "from"})
+# "mapping" is YAML's word, not a researcher's: what the file shows is indented lines.
+_GROUP = "a group of indented 'key: value' lines"
 # What each type error asks for, to merge the branches of a union into one message.
 _WANTS = {
     "int_type": "a whole number", "int_parsing": "a whole number",
     "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
     "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false",
-    "list_type": "a list", "dict_type": "a mapping of keys to values",
-    "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
+    "list_type": "a list", "dict_type": _GROUP, "model_type": _GROUP,
+    "model_attributes_type": _GROUP,
 }
 
 
@@ -131,8 +132,7 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tu
     if kind in {"list_type"}:
         return "wrong-type", f"{where} must be a list, not {_shape(value)}", False
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return ("wrong-type", f"{where} must be a mapping of keys to values, not "
-                f"{_shape(value)}", False)
+        return "wrong-type", f"{where} must be {_GROUP}, not {_shape(value)}", False
     if kind == "string_pattern_mismatch":
         return "invalid-value", f"{where}: {_pattern_help(str(name), value)}", False
     if kind in {"too_short", "string_too_short"}:
@@ -168,7 +168,7 @@ def _show(value: Any) -> str:
 
 def _shape(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return "a group of 'key: value' lines"
     if isinstance(value, list):
         return "a list"
     if value is None:
@@ -285,9 +285,41 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
     """Validate already-parsed data; never raises on bad input."""
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(doc.path, 1, 1, "wrong-type",
-                                 f"expected a mapping of keys to values at the top level, "
+                                 f"expected {_GROUP} at the top level (id:, title:, …), "
                                  f"found {_shape(doc.data)}")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, diagnostics(doc, exc, model)
+        found = set(diagnostics(doc, exc, model))
+        for loc, problem in _cross_checks(doc.data, model, ()):
+            line, col = locate(doc.root, loc)
+            found.add(Diagnostic(doc.path, line, col, "invalid-value", f"{dotted(loc)}: {problem}"))
+        return None, sorted(found, key=Diagnostic.sort_key)
+
+
+def _cross_checks(data: Any, model: type[BaseModel], loc: tuple[int | str, ...]
+                  ) -> list[tuple[tuple[int | str, ...], str]]:
+    """The checks across fields (``lat`` without ``lon``, ``low`` above ``high``) of every
+    nested part, run on the raw values.
+
+    pydantic runs a model's cross-field check only once all its fields are valid, so a
+    location with a misspelt country would hide its missing ``lon`` until the country
+    was fixed; running the same check on the raw values reports both in one run."""
+    out: list[tuple[tuple[int | str, ...], str]] = []
+    if not isinstance(data, dict):
+        return out
+    check = getattr(model, "cross_check", None)
+    if check is not None:
+        problem = check(data)
+        if problem:
+            out.append((loc, problem))
+    for name, field in model.model_fields.items():
+        sub = _unwrap(field.annotation)
+        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
+            continue
+        value = data.get(field.alias or name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            out.extend(_cross_checks(item, sub, (*loc, name) if index is None
+                                     else (*loc, name, index)))
+    return out

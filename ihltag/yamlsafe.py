@@ -420,6 +420,12 @@ def parse_text(path: str, text: str) -> Document:
                   ) if start is not None else (line, col)
             opened = f" that starts on line {at[0]}, column {at[1]}" if at[0] != line else ""
             context = f" ({exc.context}{opened})"
+        if problem.startswith("mapping values are not allowed"):
+            # `title: Mali: army kills` - the second ': ' reads as a new key
+            raise YamlError([Diagnostic(
+                path, line, col, "yaml-syntax", "YAML syntax error: a ': ' where no new key can "
+                "start; if a value contains ': ', put the whole value in quotes "
+                "(title: \"Mali: army …\"), else check the indentation")]) from None
         raise YamlError([Diagnostic(path, line, col, "yaml-syntax",
                                     f"YAML syntax error: {problem}{context}")]) from None
     except yaml.YAMLError as exc:

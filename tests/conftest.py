@@ -15,6 +15,14 @@ from ihltag.cli import app
 __all__ = ["DATASET", "FIXTURES", "ROOT", "RULES", "SOURCES"]
 
 
+@pytest.fixture(autouse=True)
+def _not_under_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under GitHub Actions ``GITHUB_ACTIONS=true`` makes ``--format github`` the default;
+    the suite expects the plain default wherever it runs (a test that wants Actions sets
+    the variable itself)."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def cli() -> Callable[..., tuple[int, str, str]]:
     """Run ``ihltag ARGS`` in-process; returns (exit code, stdout, stderr)."""

@@ -49,7 +49,7 @@ def test_valid_files_exit_0(cli: Cli, mini_dataset: Path) -> None:
     incident(mini_dataset, "mli-ok")
     code, out, err = cli("check", str(mini_dataset), "--no-cache")
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1].startswith("1 files, 0 invalid, 0 errors, 0 warnings")
+    assert out.splitlines()[-1].startswith("1 file, 0 invalid, 0 errors, 0 warnings")
 
 
 def test_invalid_file_exits_1(cli: Cli, bad_dataset: Path) -> None:
@@ -102,7 +102,7 @@ def test_plain_output_when_piped_reports_every_error_of_every_file(
         ("2025/mli-worse.yaml", 6, 3, "error", "invalid-value"),
         ("2025/mli-worse.yaml", 12, 12, "error", "unknown-actor"),
     ]
-    assert out.splitlines()[-1].startswith("4 files, 2 invalid, 3 errors, 1 warnings")
+    assert out.splitlines()[-1].startswith("4 files, 2 invalid, 3 errors, 1 warning;")
 
 
 def test_quiet_shows_errors_only(cli: Cli, bad_dataset: Path) -> None:
@@ -209,7 +209,7 @@ def test_one_file_is_checked_against_the_whole_dataset(cli: Cli, mini_dataset: P
     assert (d["file"], d["line"], d["col"], d["code"]) == ("drafts/mli-dup.yaml", "2", "5",
                                                            "duplicate-id")
     assert d["msg"] == "id 'mli-dup' is also used by 2024/mli-dup.yaml"
-    assert out.splitlines()[-1].startswith("1 files, 1 invalid")
+    assert out.splitlines()[-1].startswith("1 file, 1 invalid")
 
 
 def test_ten_megabyte_file_is_refused(cli: Cli, mini_dataset: Path) -> None:

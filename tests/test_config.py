@@ -75,7 +75,9 @@ def test_dataset_and_rules_come_from_the_config(cli, project: Path,
     assert [f["rule"] for f in data["incidents"][0]["findings"]] == ["CIHL-52"]
     code, out, _ = cli("rules", "list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["CIHL-52"]
+    header, *rows = out.splitlines()
+    assert header.split()[:3] == ["RULE", "TITLE", "AT"]
+    assert [line.split()[0] for line in rows] == ["CIHL-52"]
 
 
 def test_command_line_overrides_dataset_and_rules(cli, project: Path) -> None:

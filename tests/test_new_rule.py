@@ -90,7 +90,8 @@ def test_new_rule_inline_tests_run(pack_with_new_rule: Path, cli: CLI) -> None:
 def test_new_rule_listed_shown_and_explained(pack_with_new_rule: Path, cli: CLI) -> None:
     code, out, _ = cli("rules", "list", "--rules", str(pack_with_new_rule))
     assert code == 0
-    assert any(line.startswith("CIHL-53") and "up to possible" in line for line in out.splitlines())
+    assert any(line.startswith("CIHL-53") and " possible " in line and "8(2)(e)(xix)" in line
+               for line in out.splitlines())
     code, out, _ = cli("rules", "show", "starvation", "--rules", str(pack_with_new_rule))
     assert code == 0 and "ICRC: https://ihl-databases.icrc.org/en/customary-ihl/v1/rule53" in out
     code, out, _ = cli("explain", "mli-2025-09-03-kayes-nioro", "--rule", "53", "--rules",

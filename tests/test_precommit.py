@@ -71,6 +71,8 @@ def test_hook_runs_with_pre_commit_try_repo(tmp_path: Path) -> None:
     good = INCIDENTS / "2024" / "mli-2024-06-central-mali.yaml"
     shutil.copy(good, data / "2025" / good.name)
     (data / "2025" / "mli-2025-01-03-bad.yaml").write_text(BAD, encoding="utf-8")
+    # a YAML file outside any dataset, as `pre-commit run --all-files` hands the hook
+    (use / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
     git(use, "init", "-q")
     git(use, "add", "-A")
 
@@ -80,7 +82,7 @@ def test_hook_runs_with_pre_commit_try_repo(tmp_path: Path) -> None:
     proc = subprocess.run(
         [*command, "try-repo", str(hook), "ihltag-check", "--verbose", "--files",
          "incidents/actors.yaml", f"incidents/2025/{good.name}",
-         "incidents/2025/mli-2025-01-03-bad.yaml"],
+         "incidents/2025/mli-2025-01-03-bad.yaml", ".pre-commit-config.yaml"],
         cwd=use, env=env, capture_output=True, text=True, timeout=900, check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
@@ -89,5 +91,7 @@ def test_hook_runs_with_pre_commit_try_repo(tmp_path: Path) -> None:
             "unknown act type 'lootting'; did you mean 'looting'?") in out
     # the registry file passed by pre-commit is skipped; the good file gets findings from
     # the rule pack shipped inside the installed package
-    assert "2 files, 1 invalid, 1 errors" in out
+    # .pre-commit-config.yaml belongs to no dataset: skipped, not "no dataset root" (exit 2)
+    assert "no dataset root" not in out
+    assert "2 files, 1 invalid, 1 error," in out
     assert f"incidents/2025/{good.name}:" in out and "violation[CIHL-52]" in out

@@ -224,7 +224,7 @@ def test_act_field_errors(extra: str, where: tuple[int, int], message: str) -> N
     ("killed: {low: 1, best: 1, high: 3}", "killed: {low: 1, bets: 2}", "unknown-key", (26, 20),
      "unknown key 'bets'; did you mean 'best'?"),
     ("killed: {low: 1, best: 1, high: 3}", "killed: some", "wrong-type", (26, 11),
-     "casualties.killed must be a whole number or a mapping of keys to values, not 'some'"),
+     "casualties.killed must be a whole number or a group of indented 'key: value' lines, not 'some'"),
     ("count: 500", "count: many", "wrong-type", (19, 12),
      "acts[0].count must be a whole number, not 'many'"),
     ("count: 500", "count: -1", "invalid-value", (19, 12), "acts[0].count must be at least 0, not -1"),
@@ -270,7 +270,7 @@ def test_all_errors_of_a_file_are_reported_together() -> None:
 
 def test_top_level_must_be_a_mapping() -> None:
     assert incident_errors("just text\n") == [
-        ("wrong-type", 1, 1, "expected a mapping of keys to values at the top level, found "
+        ("wrong-type", 1, 1, "expected a group of indented 'key: value' lines at the top level (id:, title:, …), found "
          "'just text'")]
 
 

@@ -162,7 +162,7 @@ def test_empty_file(text: str) -> None:
     ("a: [1, 2\nb: 3\n", (2, 2), "flow sequence that starts on line 1, column 4"),
     ("a: b\n\tc: d\n", (2, 1), "tab character"),
     ("a: 'unclosed\n", (2, 1), "found unexpected end of stream"),
-    ("a: b: c\n", (1, 5), "mapping values are not allowed"),
+    ("a: b: c\n", (1, 5), "if a value contains ': ', put the whole value in quotes"),
     ("- a\nb: c\n", (2, 1), "block collection that starts on line 1, column 1"),
 ])
 def test_syntax_errors_are_located(text: str, where: tuple[int, int], fragment: str) -> None:

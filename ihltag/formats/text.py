@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ihltag.dataset import FileResult
+from ihltag.diagnostics import plural
 from ihltag.runner import CheckRun
 
 
@@ -34,9 +35,9 @@ def lines(run: CheckRun, quiet: bool = False) -> list[str]:
 
 def summary_line(run: CheckRun) -> str:
     s = run.summary()
-    return (f"{s['files']} files, {s['invalid']} invalid, {s['errors']} errors, "
-            f"{s['warnings']} warnings; findings: {s['findings']['violation']} violation, "
-            f"{s['findings']['possible']} possible")
+    return (f"{plural(s['files'], 'file')}, {s['invalid']} invalid, "
+            f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}; findings: "
+            f"{s['findings']['violation']} violation, {s['findings']['possible']} possible")
 
 
 def render_plain(run: CheckRun, quiet: bool = False) -> str:

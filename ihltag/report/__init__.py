@@ -17,7 +17,7 @@ __all__ = ["FORMATS", "ReportError", "ReportOptions", "build_report", "render"]
 FORMATS = ("markdown", "html", "json", "csv", "terminal")
 
 
-def render(data: dict[str, Any], format: str) -> str:
+def render(data: dict[str, Any], format: str, bom: bool = True) -> str:
     """The report as text in ``format`` (``terminal`` gives the plain, uncoloured layout)."""
     if format == "json":
         from ihltag.report.jsonout import render_json
@@ -26,7 +26,7 @@ def render(data: dict[str, Any], format: str) -> str:
     if format == "csv":
         from ihltag.report.csvout import render_csv
 
-        return render_csv(data)
+        return render_csv(data, bom)
     if format == "markdown":
         from ihltag.report.markup import render_markdown
 

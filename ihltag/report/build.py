@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ihltag.diagnostics import suggestions
 from ihltag.dates import Span, parse_span
+from ihltag.diagnostics import suggestions
 from ihltag.registry import UNIDENTIFIED, Registry, fold
 from ihltag.report.redact import WITHHELD, Redactor, redactor_for
 from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, INVOLVEMENT, SOURCE_KINDS, TARGETS

@@ -68,8 +68,12 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def render_csv(data: dict[str, Any]) -> str:
+def render_csv(data: dict[str, Any], bom: bool = True) -> str:
+    """The CSV text; with a UTF-8 byte-order mark by default, without which Excel reads the
+    file as the local code page and garbles every accent (``Ségou``, ``Tilé``)."""
     buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")
     if data.get("notice"):
         buf.write(f"# {data['notice']}\r\n")
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")

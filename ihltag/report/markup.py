@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ihltag.diagnostics import plural
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -36,8 +38,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
     env.filters["md"] = md
     env.filters["figure"] = figure_text
     env.filters["casualties"] = casualty_text
-    env.filters["plural"] = lambda n, word, many=None: (
-        f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}")
+    env.filters["plural"] = plural
     return env
 
 

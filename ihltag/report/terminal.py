@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from ihltag.diagnostics import plural
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
@@ -52,12 +54,12 @@ def _header(data: dict[str, Any], console: Console) -> None:
     period += f"incidents dated {p['first']} to {p['last']}" if p["first"] else "no incidents"
     lines.append(f"Period: {period}")
     lines.append(f"Findings: {sm['findings']} ([red]{sm['violation']} violation[/], "
-                 f"[yellow]{sm['possible']} possible[/]) in {sm['incidents']} incident(s)")
+                 f"[yellow]{sm['possible']} possible[/]) in {plural(sm['incidents'], 'incident')}")
     for c in data["conflicts"]:
         law = f" — {', '.join(c['law'])}" if c["law"] else ""
         lines.append(f"[dim]{escape(c['name'])} ({c['classification']}){escape(law)}[/]")
     if sm["skipped_invalid"]:
-        lines.append(f"[yellow]{sm['skipped_invalid']} invalid file(s) left out: run "
+        lines.append(f"[yellow]{plural(sm['skipped_invalid'], 'invalid file')} left out: run "
                      "'ihltag check'[/]")
     console.print(Panel("\n".join(lines), title=escape(data["title"]), title_align="left"))
 
@@ -95,7 +97,7 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
     notes = {n["number"]: n for n in data["notes"]}
     c = section["counts"]
     console.print()
-    console.print(Rule(f"[bold]{escape(section['actor']['id'])}[/]: {c['findings']} finding(s), "
+    console.print(Rule(f"[bold]{escape(section['actor']['id'])}[/]: {plural(c['findings'], 'finding')}, "
                        f"{c['violation']} violation, {c['possible']} possible", align="left"))
     for rule in section["rules"]:
         war = (f"\n[dim]War crime: {escape('; '.join(rule['war_crime']))}[/]"
@@ -129,7 +131,7 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
             for n in inc["notes"]:
                 console.print(Text(f"  [{n}] {notes[n]['text']}", style="dim"))
             if inc["confidential_withheld"]:
-                console.print(f"  [dim]{inc['confidential_withheld']} confidential source(s) "
+                console.print(f"  [dim]{plural(inc['confidential_withheld'], 'confidential source')} "
                               "not shown[/]")
             console.print()
 

@@ -27,7 +27,7 @@ EXPECTED = [
     "Pillage — mli-2025-01-02-theft acts[0] by unidentified (suspected). War crime: Rome "
     "Statute art. 8(2)(e)(v). Still unknown: party. Details: ihltag explain "
     "mli-2025-01-02-theft --rule CIHL-52",
-    "::notice title=ihltag check::3 files, 1 invalid, 1 errors, 1 warnings; findings: "
+    "::notice title=ihltag check::3 files, 1 invalid, 1 error, 1 warning; findings: "
     "1 violation, 1 possible",
 ]
 

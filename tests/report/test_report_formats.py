@@ -30,10 +30,17 @@ def test_html_is_deterministic(report: Run) -> None:
     assert report("-f", "html")[1] == report("-f", "html")[1]
 
 
+def test_csv_without_bom_on_request(report: Run) -> None:
+    code, out, _ = report("-f", "csv", "--no-bom")
+    assert code == 0 and out.startswith("incident,")
+
+
 def test_csv_one_row_per_finding(report: Run) -> None:
     code, out, _ = report("-f", "csv")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    # a UTF-8 byte-order mark first, so that spreadsheets read accents right
+    assert out.startswith("\ufeffincident,")
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     # Six findings; the FAMa-and-Wagner killing appears in two sections but is one row.
     assert len(rows) == 6
     kara = [r for r in rows if r["incident"] == "fix-2024-03-05-kara"]
