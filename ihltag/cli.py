@@ -308,16 +308,22 @@ def check(
 
     ci_default = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
     format = _format_for(output, format, CheckFormat, ci_default)
+    from ihltag.verdict import Verdict
+
+    fail_on_status = fail_on.value if fail_on else config.fail_on
+    verdict = Verdict(None if fail_on_status in (None, "never") else fail_on_status,
+                      config.strict if strict is None else strict)
+    want = not quiet or verdict.needs_findings  # a quiet run still names what failed it
     run_args = functools.partial(_run, targets, rules or config.rules,
                                  jobs=jobs or config.jobs or default_jobs(),
-                                 cache=config.cache and not no_cache, only=only)
+                                 cache=config.cache and not no_cache, only=only, findings=want)
     if format is CheckFormat.text and output is None and sys.stdout.isatty():
         from rich.console import Console
 
         from ihltag.formats.text import rich_sink, rich_summary
 
         console = Console()
-        run = run_args(sink=rich_sink(console, quiet), findings=not quiet)
+        run = run_args(sink=verdict.watch(rich_sink(console, quiet)))
         rich_summary(run, console)
     elif format in (CheckFormat.text, CheckFormat.json):
         # streamed: each file's lines are written as its result arrives
@@ -326,7 +332,7 @@ def check(
                 from ihltag.formats.jsonout import JsonStream
 
                 stream = JsonStream(out, quiet)
-                run = run_args(sink=stream.file, findings=not quiet)
+                run = run_args(sink=verdict.watch(stream.file))
                 stream.finish(run)
             else:
                 from ihltag.formats.text import result_lines, summary_line
@@ -335,24 +341,19 @@ def check(
                     for line in result_lines(r, quiet):
                         out.write(line + "\n")
 
-                run = run_args(sink=write, findings=not quiet)
+                run = run_args(sink=verdict.watch(write))
                 out.write(summary_line(run) + "\n")
     else:
         import importlib
 
         run = run_args()
+        for result in run.results:
+            verdict.record(result)
         module = importlib.import_module(f"ihltag.formats.{format.value}")
         _emit(module.render(run, quiet), output)
-    strict = config.strict if strict is None else strict
-    fail_on_status = fail_on.value if fail_on else config.fail_on
-    diags = run.diagnostics
-    bad = any(d.severity == "error" or (strict and d.severity == "warning") for d in diags)
-    found = run.summary()["findings"]
-    if fail_on_status == "violation":
-        bad = bad or found["violation"] > 0
-    elif fail_on_status == "possible":
-        bad = bad or found["violation"] + found["possible"] > 0
-    raise typer.Exit(1 if bad else 0)
+    for line in verdict.reasons(run):
+        sys.stderr.write(f"ihltag: {line}\n" if not line.startswith("  ") else line + "\n")
+    raise typer.Exit(verdict.exit_status(run))
 
 
 @app.command()

@@ -133,3 +133,26 @@ def test_every_error_of_a_file_in_one_run(cli: CLI, mini_dataset: Path) -> None:
     assert code == 1
     assert "give both 'lat' and 'lon', or neither" in out
     assert "is not an ISO 3166-1 alpha-3 country code" in out
+
+
+def test_fail_on_names_the_findings_that_failed_the_run_even_when_quiet(
+        cli: CLI, mini_dataset: Path) -> None:
+    path = incident(mini_dataset / "2025", "mli-2025-01-03-loot")  # looting livestock: pillage
+    code, out, err = cli("check", "--no-cache", "-q", "--fail-on", "violation", str(path))
+    assert code == 1
+    assert out.count("\n") == 1  # -q: the summary line only, no finding lines
+    assert "failed by --fail-on violation: " in err
+    assert f"{path}:20:5: violation CIHL-52 Pillage (acts[1])" in err
+    code, _, err = cli("check", "--no-cache", "-q", str(path))
+    assert code == 0 and err == ""
+
+
+def test_strict_names_the_warnings_that_failed_the_run(cli: CLI, mini_dataset: Path) -> None:
+    path = incident(mini_dataset / "2025", "mli-2025-01-03-warn",
+                    **{"    target: livestock\n": "    target: livestock\n    reason: none_given\n"})
+    code, out, _ = cli("check", "--no-cache", "-q", str(path))
+    assert code == 0 and "1 warning" in out
+    code, _, err = cli("check", "--no-cache", "-q", "--strict", str(path))
+    assert code == 1
+    assert "failed by --strict: 1 warning counted as errors:" in err
+    assert f"{path}:22:13: warning[" in err
