@@ -60,7 +60,7 @@ else:
     DemandTo = _lit(vocab.DEMAND_TO)
     LawName = _lit(vocab.LAWS)
 
-_URL = re.compile(r"https?://[^\s]+\Z")
+_URL = re.compile(r"https?://", re.IGNORECASE)  # the scheme; url_problem checks the rest
 
 
 def _date_text(value: Any) -> Any:
@@ -91,9 +91,45 @@ def _one_line(text: str) -> str:
 
 
 def _url(text: str) -> str:
-    if not _URL.match(text):
-        raise ValueError(f"'{text}' is not an http(s) URL")
+    problem = url_problem(text)
+    if problem:
+        raise ValueError(problem)
     return text
+
+
+# Characters a URL may not hold unescaped: Markdown link syntax (``<>[]()``) and what RFC
+# 3986 excludes anyway, so a source URL can never become markup in a report (issue 12 D7).
+_URL_FORBIDDEN = frozenset('<>[]()"\\`{}|^')
+
+
+def url_problem(text: str) -> str | None:
+    """Why ``text`` is not a URL a report may link to (None when it is): http(s) with a
+    host, no user name or password, no space, control or format character, and none of
+    ``<>[]()"\\`{}|^`` unescaped. The message names the character, never the whole URL."""
+    import unicodedata
+    from urllib.parse import urlsplit
+
+    if not _URL.match(text):
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        return f"{shown!r} is not an http(s) URL"
+    if len(text) > 2048:
+        return "is too long for a URL (at most 2048 characters)"
+    for i, ch in enumerate(text, 1):
+        if ch in _URL_FORBIDDEN:
+            return (f"character {i} of the URL ({ch!r}) is not allowed unescaped; "
+                    f"percent-encode it as %{ord(ch):02X}")
+        if unicodedata.category(ch)[0] in "CZ":
+            return f"character {i} of the URL (U+{ord(ch):04X}) is a space or control character"
+    parts = urlsplit(text)
+    if "@" in parts.netloc:
+        return "the URL must not hold a user name or password before its host"
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return "the URL has an invalid port"
+    if not parts.hostname:
+        return "the URL has no host name"
+    return None
 
 
 def _credibility(value: Any) -> Any:

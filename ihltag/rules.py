@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ihltag.diagnostics import Diagnostic
+from ihltag.models import Url
 from ihltag.rulelang import ConditionError, Node, compile_condition, diagnostic
 from ihltag.validation import validate
 from ihltag.yamlsafe import Document, YamlError, read_file
@@ -55,7 +56,7 @@ class RuleFile(_Strict):
     id: Annotated[str, Field(pattern=r"^CIHL-[0-9]+$")]
     title: Annotated[str, Field(min_length=1, max_length=80)]
     text: Annotated[str, Field(min_length=1)]
-    icrc: Annotated[str, Field(pattern=r"^https://")]
+    icrc: Annotated[Url, Field(pattern=r"^https://")]  # rendered as a link: no markup (D7)
     related: list[Annotated[str, Field(pattern=r"^CIHL-[0-9]+$")]] = []
     applies_to: Annotated[list[Literal["IAC", "NIAC"]], Field(min_length=1)] = ["IAC", "NIAC"]
     max_status: Status = "violation"

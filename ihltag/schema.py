@@ -270,8 +270,9 @@ def _adjust(model: str, schema: dict[str, Any]) -> None:
         inner["anyOf"] = [{"type": "integer", "enum": [int(k) for k in scale],
                            "enumDescriptions": [vocab.CREDIBILITY[k] for k in scale]},
                           {"type": "string", "enum": scale}]
-        _nullable_inner(props["url"])["pattern"] = r"^https?://\S+$"
-        _nullable_inner(props["archive_url"])["pattern"] = r"^https?://\S+$"
+        url = r'^[Hh][Tt][Tt][Pp][Ss]?://[^\s<>\[\]()"\\`{}|^@/?#]+([/?#][^\s<>\[\]()"\\`{}|^]*)?$'
+        _nullable_inner(props["url"])["pattern"] = url  # as models.url_problem (D7)
+        _nullable_inner(props["archive_url"])["pattern"] = url
 
 
 def _from_model(model: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -16,13 +16,57 @@ if TYPE_CHECKING:
     import jinja2
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+# What GitHub would turn into a link by itself (GFM extended autolinks): a scheme, www. or
+# an e-mail address. Such text is set in a code span, which is never linked.
+_AUTOLINK = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\b(?:mailto|xmpp):|\bwww\.)[^\s`<>|]+"
+                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TRAILING = ".,:;!?'\")]}*_~"
+# A line that starts like a list item, a heading underline or a thematic break.
+_BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
+# Characters a URL may hold inside <…> or (…) in Markdown, and in an HTML attribute.
+_URL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                      "-._~:/?#@!$&'*+,;=%")
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def md(text: Any) -> str:
-    """Escape free text so that names and summaries cannot become markup or links."""
+    """Escape free text so that names and summaries cannot become markup or links.
+
+    Markdown punctuation is backslash-escaped; anything GitHub would autolink (a bare
+    URL, ``www.``, an e-mail address) is set as code, so a summary cannot plant a link;
+    a leading ``-``, ``+``, ``=`` or ``1.`` cannot start a list or a heading."""
     if text is None:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    flat = " ".join(str(text).split())
+    out: list[str] = []
+    pos = 0
+    for m in _AUTOLINK.finditer(flat):
+        token = m.group().rstrip(_TRAILING)
+        out.append(_escape(flat[pos:m.start()]))
+        out.append(f"`{token}`")
+        pos = m.start() + len(token)
+    out.append(_escape(flat[pos:]))
+    joined = "".join(out)
+    start = _BLOCK_START.match(joined)
+    if start:
+        joined = (joined[:start.end()] + "\\" + joined[start.end():]
+                  if start.group()[0].isdigit() else "\\" + joined)
+    return joined
+
+
+def url(value: Any) -> str:
+    """A URL for a Markdown ``<…>`` autolink, a ``(…)`` link or an HTML ``href``: empty
+    unless it is http(s), and every character that could end it or become markup
+    percent-encoded. Validation already refuses such URLs; this holds even if it did not."""
+    from urllib.parse import quote
+
+    text = str(value or "")
+    if not re.match(r"(?i)https?://[^/\s]", text):
+        return ""
+    return "".join(ch if ch in _URL_SAFE else quote(ch, safe="") for ch in text)
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
@@ -36,6 +80,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
     )
     env.filters["md"] = md
+    env.filters["url"] = url
     env.filters["figure"] = figure_text
     env.filters["casualties"] = casualty_text
     env.filters["plural"] = plural

@@ -71,5 +71,6 @@ def test_terminal_layout(report: Run) -> None:
 def test_markdown_escapes_text_that_would_be_markup() -> None:
     from ihltag.report.markup import md
 
-    assert md("a *b* [c](http://x) <script>") == r"a \*b\* \[c\](http://x) \<script\>"
+    # a bare URL is set as code, so GitHub cannot autolink it (issue 12 D7)
+    assert md("a *b* [c](http://x) <script>") == r"a \*b\* \[c\](`http://x`) \<script\>"
     assert md("line one\nline two") == "line one line two"
