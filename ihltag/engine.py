@@ -3,6 +3,10 @@
 The status table of ``ihl-rules.md`` is applied to the three-valued results of the
 compiled elements and exceptions. Traces (which fact decided which element) are built
 only for acts that produce a finding, or when ``explain`` asks for everything.
+
+A finding is ``presumed`` when its status rests on a presumption: the strict reading
+(presumptions off) would give another status. Such a finding never carries a war-crime
+provision: the doubt rule guides those who plan attacks, it does not prove a crime.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any, cast
 from ihltag.models import Act, Incident
 from ihltag.registry import Registry
 from ihltag.rulelang import FACTS, Ctx, Node, Tri
-from ihltag.rules import Clause, Rule, RulePack
+from ihltag.rules import Clause, Provision, Rule, RulePack
 from ihltag.vocab import ACT_TYPES, CONFIDENCE_BY_ATTRIBUTION
 
 STATUS_ORDER = {"possible": 1, "violation": 2}
@@ -34,14 +38,33 @@ def decide(elements: list[Tri], exceptions: list[Tri]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
+    """One element or exception in a trace. ``default``: the kind of declared default
+    ("presumption", "required_record") that decided its value, with its ``basis``."""
+
     id: str
     description: str
     value: str
     because: str
+    default: str | None = None
+    basis: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "description": self.description, "value": self.value,
-                "because": self.because}
+        out = {"id": self.id, "description": self.description, "value": self.value,
+               "because": self.because}
+        if self.default is not None:
+            out["default"] = self.default
+        if self.basis is not None:
+            out["basis"] = self.basis
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class WarCrime:
+    provision: str
+    text: str  # "may amount to a war crime under <provision>[ <note>]"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"provision": self.provision, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +74,20 @@ class Finding:
     status: str | None  # None: no finding (only in explanations)
     act: int
     actors: tuple[dict[str, str], ...]
-    war_crime: str | None
+    war_crime: str | None  # the first of war_crimes' texts
     elements: tuple[Evaluation, ...]
     exceptions: tuple[Evaluation, ...]
     note: str = ""
+    presumed: bool = False
+    war_crimes: tuple[WarCrime, ...] = ()
+    decide: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule, "title": self.title, "status": self.status, "act": self.act,
             "actors": [dict(a) for a in self.actors], "war_crime": self.war_crime,
+            "war_crimes": [w.as_dict() for w in self.war_crimes], "presumed": self.presumed,
+            "decide": list(self.decide),
             "elements": [e.as_dict() for e in self.elements],
             "exceptions": [e.as_dict() for e in self.exceptions],
         }
@@ -71,15 +99,19 @@ class Finding:
     def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(d["rule"], d["title"], d["status"], d["act"], tuple(d["actors"]), d["war_crime"],
                    tuple(Evaluation(**e) for e in d["elements"]),
-                   tuple(Evaluation(**e) for e in d["exceptions"]), d.get("note", ""))
+                   tuple(Evaluation(**e) for e in d["exceptions"]), d.get("note", ""),
+                   d.get("presumed", False),
+                   tuple(WarCrime(**w) for w in d.get("war_crimes", ())),
+                   tuple(d.get("decide", ())))
 
 
 class Engine:
     """A rule pack bound to a registry: evaluate incidents with it."""
 
-    def __init__(self, pack: RulePack, registry: Registry) -> None:
+    def __init__(self, pack: RulePack, registry: Registry, presumptions: bool = True) -> None:
         self.pack = pack
         self.registry = registry
+        self.presumptions = presumptions
         self._compiled = [
             (rule, tuple(c.node.fn for c in rule.elements), tuple(c.node.fn for c in rule.exceptions))
             for rule in pack.rules
@@ -110,7 +142,7 @@ class Engine:
             # an act that lists its own perpetrators has its own party, nexus and actors
             nexus = self.registry.act_nexus(incident, act, incident_nexus)
             actors: tuple[dict[str, str], ...] | None = None
-            ctx = Ctx(incident, act, index, nexus)
+            ctx = Ctx(incident, act, index, nexus, self.presumptions)
             for rule, elements, exceptions in (self._compiled if everything else
                                                self._by_type[act.type]):
                 if only is not None and rule.id not in only:
@@ -119,37 +151,86 @@ class Engine:
                 if False in e_vals and not everything:
                     continue
                 x_vals = [f(ctx) for f in exceptions]
-                status = decide(e_vals, x_vals)
-                note = ""
-                if status and nexus.classification and nexus.classification not in rule.applies_to:
-                    status, note = None, f"the rule does not bind in a {nexus.classification}"
-                if status == "violation" and rule.max_status == "possible":
-                    status = "possible"
-                    note = "the decisive fact is never recorded: this is a flag for review"
+                status, note = _status(rule, decide(e_vals, x_vals), nexus.classification)
+                presumed = False
+                if self.presumptions and rule.has_presumptions:
+                    # the strict reading: the same rule with presumptions off
+                    ctx.presumptions = False
+                    strict, _ = _status(rule, decide([f(ctx) for f in elements],
+                                                     [f(ctx) for f in exceptions]),
+                                        nexus.classification)
+                    ctx.presumptions = True
+                    presumed = strict != status
                 if status is None and not everything:
                     continue
                 if actors is None:
                     actors = self.actors(incident, act)
-                out.append(self._finding(rule, ctx, status, actors, note))
+                out.append(self._finding(rule, ctx, status, actors, note, presumed))
         return out
 
     def _finding(self, rule: Rule, ctx: Ctx, status: str | None,
-                 actors: tuple[dict[str, str], ...], note: str) -> Finding:
+                 actors: tuple[dict[str, str], ...], note: str, presumed: bool) -> Finding:
         def trace(clauses: tuple[Clause, ...]) -> tuple[Evaluation, ...]:
             out = []
             for c in clauses:
                 value, facts = c.node.explain(ctx)
-                out.append(Evaluation(c.id, c.description, _word(value), "; ".join(facts)))
+                kind, basis = _decided_by_default(c.node, ctx, value)
+                out.append(Evaluation(c.id, c.description, _word(value), "; ".join(facts),
+                                      kind, basis))
             return tuple(out)
 
-        war = None
-        if status is not None:
-            for cond, provision in rule.war_crime:
-                if cond is None or cond.fn(ctx) is True:
-                    war = provision
-                    break
-        return Finding(rule.id, rule.title, status, ctx.index, actors, war,
-                       trace(rule.elements), trace(rule.exceptions), note)
+        war: tuple[WarCrime, ...] = ()
+        if status == "violation" and not presumed:
+            war = tuple(WarCrime(p.provision, p.text) for p in rule.war_crimes if _holds(p, ctx))
+        undecided: list[str] = []
+        if status == "possible":
+            for c in rule.elements + rule.exceptions:
+                for name in c.node.undecided(ctx):
+                    if name not in undecided:
+                        undecided.append(name)
+        return Finding(rule.id, rule.title, status, ctx.index, actors,
+                       war[0].text if war else None, trace(rule.elements),
+                       trace(rule.exceptions), note, presumed, war, tuple(undecided))
+
+
+def _holds(provision: Provision, ctx: Ctx) -> bool:
+    return provision.when is None or provision.when.fn(ctx) is True
+
+
+def _status(rule: Rule, status: str | None, classification: str | None) -> tuple[str | None, str]:
+    """The table's status, then the rule's reach: the conflicts it binds in, its cap."""
+    note = ""
+    if status and classification and classification not in rule.applies_to:
+        status, note = None, f"the rule does not bind in a {classification}"
+    if status == "violation" and rule.max_status == "possible":
+        status = "possible"
+        note = "the decisive fact is never recorded: this is a flag for review"
+    return status, note
+
+
+def _decided_by_default(node: Node, ctx: Ctx, value: Tri) -> tuple[str | None, str | None]:
+    """Which kind of declared default decided a clause's value (the value would differ
+    without defaults of that kind), and the basis of the defaults applied."""
+    applied = node.applied_defaults(ctx)
+    if not applied:
+        return None, None
+    for kind, flag in (("presumption", "presumptions"), ("required_record", "records")):
+        used = [d for d in applied if d.kind == kind]
+        if not used:
+            continue
+        before = getattr(ctx, flag)
+        setattr(ctx, flag, False)
+        try:
+            without = node.fn(ctx)
+        finally:
+            setattr(ctx, flag, before)
+        if without is not value:
+            bases: list[str] = []
+            for d in used:
+                if d.basis not in bases:
+                    bases.append(d.basis)
+            return kind, " ".join(bases)
+    return None, None
 
 
 def worst(findings: list[Finding]) -> int:

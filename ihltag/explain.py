@@ -8,20 +8,7 @@ from pathlib import Path
 
 from ihltag.dataset import FileResult, expand, find_root
 from ihltag.engine import Engine, Finding
-from ihltag.rulelang import Node
 from ihltag.rules import Rule
-
-
-def _condition(node: Node, indent: str = "    ") -> list[str]:
-    if node.spec is not None:
-        fact = node.fact
-        default = ("" if node.if_omitted is None else
-                   f"   [omitted counts as {'true' if node.if_omitted else 'false'}]")
-        return [f"{indent}{fact} {node.op} …{default}"]
-    lines = [f"{indent}{node.op}:"]
-    for child in node.children:
-        lines.extend(_condition(child, indent + "  "))
-    return lines
 
 
 def describe_rule(rule: Rule) -> str:
@@ -30,8 +17,13 @@ def describe_rule(rule: Rule) -> str:
     if rule.related:
         lines.append(f"Related: {', '.join(rule.related)}")
     lines.append(f"Applies in: {', '.join(sorted(rule.applies_to))}; reaches at most: {rule.max_status}")
-    for _, provision in rule.war_crime:
-        lines.append(f"War crime: {provision}")
+    for p in rule.war_crimes:
+        when = f", when {p.when.describe()}" if p.when is not None else ""
+        note = f" {p.note}" if p.note else ""
+        lines.append(f"War crime (on a violation no presumption decided{when}): "
+                     f"{p.provision}{note}")
+    if rule.no_war_crime:
+        lines.append(f"War crime: none — {rule.no_war_crime}")
     lines += ["", "Elements (all must hold):"]
     for c in rule.elements:
         lines.append(f"  - {c.id}: {c.description}")
@@ -40,7 +32,8 @@ def describe_rule(rule: Rule) -> str:
         for c in rule.exceptions:
             lines.append(f"  - {c.id}: {c.description}")
     if rule.defaults:
-        lines += ["", "Declared defaults for omitted facts:"]
+        lines += ["", "Declared defaults for omitted facts (presumptions are off with "
+                  "--no-presumptions; required records always apply):"]
         lines += [f"  - {d}" for d in rule.defaults]
     lines += ["", f"Inline tests: {len(rule.tests)}; file: {rule.path}", ""]
     return "\n".join(lines)

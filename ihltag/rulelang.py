@@ -3,7 +3,9 @@
 A condition is a mapping: a leaf (``{fact: act.target, in: civilian_objects}``) or a
 combination (``all``/``any``/``not``). Values are three-valued: ``True``, ``False`` and
 ``None`` for unknown, with Kleene's tables, so an omitted fact stays unknown unless the
-rule file itself says otherwise (``if_omitted``). Nothing here evaluates text as code.
+rule file itself declares a default (``if_omitted``: a *presumption* from the law's own
+doubt rules, switchable, or a *required record*, always applied), each with its legal
+basis. Nothing here evaluates text as code.
 
 Each condition compiles to two things: a fast closure returning the value, used on every
 act; and a small tree that can also say *why* (the facts that decided the value), used
@@ -35,6 +37,10 @@ class Ctx:
     act: Act
     index: int
     nexus: Nexus
+    # Declared defaults in force: presumptions are switched off for the strict reading
+    # (``--no-presumptions``); required records only for the engine's own trace probes.
+    presumptions: bool = True
+    records: bool = True
 
 
 def _casualty(kind: str) -> Callable[[Ctx], Any]:
@@ -74,12 +80,7 @@ def _facts() -> dict[str, FactSpec]:
     for name, values in enums.items():
         facts[f"act.{name}"] = FactSpec("enum", tuple(values), _act(name), _act_label(name),
                                         unknown="unknown" if "unknown" in values else None)
-    for name in ("military_objective_present", "direct_participation", "in_custody",
-                 "released", "fate_disclosed", "victim_activated", "warning",
-                 # format revision 2
-                 "military_use", "warning_unheeded", "status_disputed", "incommunicado",
-                 "judicial_review", "ordered", "compelled", "regular_court", "deny_sustenance",
-                 "starvation_intent", "relief_blocked", "owner_adverse", "levy", "mutilation"):
+    for name in BOOL_ACT_FACTS:
         facts[f"act.{name}"] = FactSpec("bool", None, _act(name), _act_label(name))
     facts["act.count"] = FactSpec("int", None, _act("count"), _act_label("count"))
     facts["act.demand"] = FactSpec("text", None, _act("demand"), _act_label("demand"))
@@ -95,7 +96,22 @@ def _facts() -> dict[str, FactSpec]:
     facts["conflict.classification"] = FactSpec(
         "enum", tuple(vocab.CLASSIFICATIONS), lambda c: c.nexus.classification,
         lambda c: "conflict.classification")
+    facts["conflict.law"] = FactSpec("list", None, _law, lambda c: "conflict.law")
     return facts
+
+
+BOOL_ACT_FACTS = ("military_objective_present", "military_use", "warning_unheeded",
+                  "status_disputed", "direct_participation", "in_custody", "incommunicado",
+                  "judicial_review", "released", "fate_disclosed", "ordered", "compelled",
+                  "regular_court", "deny_sustenance", "starvation_intent", "relief_blocked",
+                  "owner_adverse", "levy", "mutilation", "victim_activated", "warning")
+
+
+def _law(c: Ctx) -> list[str] | None:
+    """The law in force on the incident's date in its one conflict (the registry's
+    ``Nexus.law``); unknown when no single conflict fits or it records no law."""
+    law = c.nexus.law
+    return None if law is None else list(law)
 
 
 def _act_label(name: str) -> Callable[[Ctx], str]:
@@ -117,6 +133,9 @@ def _meets(members: frozenset[Any], x: Any) -> bool:
 FACTS: Mapping[str, FactSpec] = _facts()
 OPERATORS = ("eq", "ne", "in", "is", "given", "gt", "ge", "lt", "le", "has", "has_any")
 _LEAF_KEYS = {"fact", "if_omitted", *OPERATORS}
+DEFAULT_KINDS = ("presumption", "required_record")
+_DEFAULT_KEYS = ("value", "kind", "basis", "unless")
+_UNKNOWN_KEYS = ("unknown", "fact")
 
 
 def _show(value: Any) -> str:
@@ -129,6 +148,35 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def short_fact(path: str) -> str:
+    """The name a researcher records to decide a fact: ``targeting`` for ``act.targeting``."""
+    if path in ("party", "nexus"):
+        return "perpetrators"
+    if path.startswith("conflict."):
+        return "conflict"
+    return path.removeprefix("act.").removeprefix("incident.")
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    """A declared default: what an omitted fact counts as in one leaf, of which kind, on
+    which legal basis, and when the record itself raises the doubt (``unless``)."""
+
+    value: bool
+    kind: str  # "presumption" | "required_record"
+    basis: str
+    unless: Node | None = None
+
+    def active(self, c: Ctx) -> bool:
+        if not (c.presumptions if self.kind == "presumption" else c.records):
+            return False
+        return self.unless is None or self.unless.fn(c) is not True
+
+    @property
+    def words(self) -> str:
+        return "presumption" if self.kind == "presumption" else "required record"
+
+
 @dataclass(slots=True)
 class Node:
     """The explainable form of a compiled condition."""
@@ -137,23 +185,45 @@ class Node:
     fn: Fn
     children: tuple[Node, ...] = ()
     spec: FactSpec | None = None
-    if_omitted: Tri = None
+    default: Default | None = None
     fact: str = ""  # a leaf's fact path, as the rule file writes it
+    arg: Any = None  # the operand as written; for ``unknown``: the reason
+
+    @property
+    def if_omitted(self) -> Tri:
+        """The value an omitted fact gives this leaf where its default applies."""
+        return None if self.default is None else self.default.value
+
+    def _omitted(self, c: Ctx) -> tuple[bool, Any]:
+        assert self.spec is not None
+        raw = self.spec.getter(c)
+        return raw is None or (self.spec.unknown is not None and raw == self.spec.unknown), raw
 
     def explain(self, c: Ctx) -> tuple[Tri, list[str]]:
+        if self.op == "unknown":
+            return None, [f"undecided: {self.arg}"]
         if self.spec is not None:
-            raw = self.spec.getter(c)
+            omitted, raw = self._omitted(c)
             label = self.spec.label(c)
             value = self.fn(c)
-            if raw is not None and raw == self.spec.unknown:
-                shown = "" if self.if_omitted is None else f", counts as {_show(self.if_omitted)}"
-                return value, [f"{label} = {raw} (not known{shown})"]
+            if omitted and self.spec.detail is not None and raw is None:
+                return value, [f"{label}: unknown ({self.spec.detail(c)})"]
+            if omitted and self.default is not None:
+                d = self.default
+                where = f"{label}: omitted" if raw is None else f"{label} = {raw} (not known)"
+                if value is not None:
+                    said = "presumed" if d.kind == "presumption" else "counts as"
+                    return value, [f"{where}, {said} {_show(value)} ({d.words}: {d.basis})"]
+                if d.kind == "presumption" and not c.presumptions:
+                    why = "presumptions are switched off"
+                else:
+                    why = "the record raises the doubt: " + "; ".join(
+                        d.unless.explain(c)[1] if d.unless is not None else [])
+                return value, [f"{where}, unknown ({d.words} not applied, {why})"]
+            if raw is not None and omitted:
+                return value, [f"{label} = {raw} (not known)"]
             if raw is None:
-                if self.spec.detail is not None:
-                    return value, [f"{label}: unknown ({self.spec.detail(c)})"]
-                if self.if_omitted is None:
-                    return value, [f"{label}: omitted (unknown)"]
-                return value, [f"{label}: omitted (counts as {_show(self.if_omitted)})"]
+                return value, [f"{label}: omitted (unknown)"]
             if self.spec.detail is not None:
                 return value, [f"{label} = {_show(raw)} ({self.spec.detail(c)})"]
             return value, [f"{label} = {_show(raw)}"]
@@ -167,6 +237,49 @@ class Node:
             if everything or v is value:
                 facts.extend(f for f in fs if f not in facts)
         return value, facts
+
+    def undecided(self, c: Ctx) -> list[str]:
+        """The facts whose recording would decide this condition, where it is unknown."""
+        if self.fn(c) is not None:
+            return []
+        if self.op == "unknown":
+            return [short_fact(self.fact)] if self.fact else []
+        if self.spec is not None:
+            return [short_fact(self.fact)]
+        out: list[str] = []
+        for child in self.children:
+            for name in child.undecided(c):
+                if name not in out:
+                    out.append(name)
+        return out
+
+    def applied_defaults(self, c: Ctx) -> list[Default]:
+        """The declared defaults that gave a value to an omitted fact in this context."""
+        if self.spec is not None:
+            if self.default is not None and self._omitted(c)[0] and self.default.active(c):
+                return [self.default]
+            return []
+        return [d for child in self.children for d in child.applied_defaults(c)]
+
+    def defaults(self) -> list[Node]:
+        """Every leaf below (or at) this node that declares a default."""
+        if self.spec is not None:
+            return [self] if self.default is not None else []
+        return [leaf for child in self.children for leaf in child.defaults()]
+
+    def describe(self) -> str:
+        """The condition in one line, as ``rules show`` prints it."""
+        if self.op == "unknown":
+            return f"unknown ({self.arg})"
+        if self.spec is not None:
+            if self.op == "given":
+                return f"{self.fact} given"
+            return f"{self.fact} {self.op} {_show(self.arg)}"
+        if self.op == "not":
+            return f"not ({self.children[0].describe()})"
+        parts = [ch.describe() if ch.spec is not None or ch.op in ("not", "unknown")
+                 else f"({ch.describe()})" for ch in self.children]
+        return f" {'and' if self.op == 'all' else 'or'} ".join(parts)
 
 
 class ConditionError(Exception):
@@ -187,23 +300,28 @@ class ConditionError(Exception):
 
 
 def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
-                      loc: tuple[int | str, ...] = ()) -> Node:
-    """Validate and compile one condition; raise ``ConditionError`` with its place."""
+                      loc: tuple[int | str, ...] = (), defaults: bool = True) -> Node:
+    """Validate and compile one condition; raise ``ConditionError`` with its place.
+
+    ``defaults=False`` refuses declared defaults below: conditions that must read recorded
+    facts only (a default's ``unless``, a war-crime provision's ``when``)."""
     if not isinstance(raw, dict):
         raise ConditionError(loc, "a condition is a mapping such as {fact: act.type, eq: attack}")
+    if "unknown" in raw:
+        return _unknown(raw, loc)
     if "fact" not in raw:
         combos = [k for k in ("all", "any", "not") if k in raw]
         if len(combos) != 1 or len(raw) != 1:
             unknown = [k for k in raw if k not in ("all", "any", "not")]
             if unknown:
-                hint = did_you_mean(str(unknown[0]), [*_LEAF_KEYS, "all", "any", "not"])
+                hint = did_you_mean(str(unknown[0]), [*_LEAF_KEYS, "all", "any", "not", "unknown"])
                 raise ConditionError((*loc, unknown[0]), f"unknown condition key '{unknown[0]}'"
                                      f"{hint}", key=True)
             raise ConditionError(loc, "a condition has either 'fact' and one operator, or exactly "
                                  "one of 'all', 'any', 'not'")
         op = combos[0]
         if op == "not":
-            child = compile_condition(raw["not"], sets, loc + ("not",))
+            child = compile_condition(raw["not"], sets, loc + ("not",), defaults)
             return Node("not", _not(child.fn), (child,))
         items = raw[op]
         if not isinstance(items, list):
@@ -212,7 +330,7 @@ def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
         errors: list[ConditionError] = []
         for i, x in enumerate(items):
             try:
-                compiled.append(compile_condition(x, sets, (*loc, op, i)))
+                compiled.append(compile_condition(x, sets, (*loc, op, i), defaults))
             except ConditionError as exc:
                 errors.extend(exc.errors)
         if errors:
@@ -221,10 +339,63 @@ def compile_condition(raw: Any, sets: Mapping[str, Sequence[str]],
         children = tuple(compiled)
         fns = tuple(ch.fn for ch in children)
         return Node(op, _all(fns) if op == "all" else _any(fns), children)
-    return _leaf(raw, sets, loc)
+    return _leaf(raw, sets, loc, defaults)
 
 
-def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int | str, ...]) -> Node:
+def _unknown(raw: dict[str, Any], loc: tuple[int | str, ...]) -> Node:
+    """``{unknown: REASON, fact: F}``: a value the record cannot settle (a contested point
+    of law, a status the target does not tell), with the fact that would help decide it."""
+    for key in raw:
+        if key not in _UNKNOWN_KEYS:
+            raise ConditionError(loc + (key,), f"unknown key '{key}' in an 'unknown' condition"
+                                 f"{did_you_mean(str(key), _UNKNOWN_KEYS)}", key=True)
+    reason = raw["unknown"]
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConditionError(loc + ("unknown",), "'unknown' takes the reason, in words, why the "
+                             "record cannot decide this")
+    fact = raw.get("fact", "")
+    if "fact" in raw and (not isinstance(fact, str) or fact not in FACTS):
+        raise ConditionError(loc + ("fact",), f"unknown fact '{fact}'{did_you_mean(str(fact), FACTS)}")
+    return Node("unknown", _unknown_fn, (), None, None, fact, " ".join(reason.split()))
+
+
+def _unknown_fn(c: Ctx) -> Tri:
+    return None
+
+
+def _default(raw: Any, sets: Mapping[str, Sequence[str]], loc: tuple[int | str, ...]) -> Default:
+    if isinstance(raw, bool):
+        raise ConditionError(loc, "write if_omitted as a mapping: {value: "
+                             f"{_show(raw)}, kind: presumption or required_record, basis: 'the "
+                             "legal source, in one sentence'}; a default must say its kind and "
+                             "basis")
+    if not isinstance(raw, dict):
+        raise ConditionError(loc, "if_omitted is a mapping with 'value', 'kind', 'basis' and "
+                             "optionally 'unless'")
+    for key in raw:
+        if key not in _DEFAULT_KEYS:
+            raise ConditionError(loc + (key,), f"unknown key '{key}' in if_omitted"
+                                 f"{did_you_mean(str(key), _DEFAULT_KEYS)}", key=True)
+    missing = [k for k in ("value", "kind", "basis") if k not in raw]
+    if missing:
+        raise ConditionError(loc, f"if_omitted needs {', '.join(repr(k) for k in missing)}")
+    value, kind, basis = raw["value"], raw["kind"], raw["basis"]
+    if not isinstance(value, bool):
+        raise ConditionError(loc + ("value",), "if_omitted value is true or false")
+    if kind not in DEFAULT_KINDS:
+        raise ConditionError(loc + ("kind",), f"'{kind}' is not a kind of default (presumption, "
+                             f"required_record){did_you_mean(str(kind), DEFAULT_KINDS)}")
+    if not isinstance(basis, str) or len(basis.split()) < 4:
+        raise ConditionError(loc + ("basis",), "basis is one sentence giving the legal source of "
+                             "the default")
+    unless = None
+    if "unless" in raw:
+        unless = compile_condition(raw["unless"], sets, loc + ("unless",), defaults=False)
+    return Default(value, kind, " ".join(basis.split()), unless)
+
+
+def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int | str, ...],
+          defaults: bool = True) -> Node:
     for key in raw:
         if key not in _LEAF_KEYS:
             raise ConditionError(loc + (key,), f"unknown operator '{key}'"
@@ -238,9 +409,12 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
         raise ConditionError(loc, f"a leaf needs exactly one operator ({', '.join(OPERATORS)})")
     op = ops[0]
     arg = raw[op]
-    omitted = raw.get("if_omitted")
-    if omitted is not None and not isinstance(omitted, bool):
-        raise ConditionError(loc + ("if_omitted",), "if_omitted is true or false")
+    default = None
+    if "if_omitted" in raw:
+        if not defaults:
+            raise ConditionError(loc + ("if_omitted",), "this condition reads recorded facts "
+                                 "only: no if_omitted here", key=True)
+        default = _default(raw["if_omitted"], sets, loc + ("if_omitted",))
     where = loc + (op,)
 
     def check_value(v: Any, at: tuple[int | str, ...]) -> Any:
@@ -255,6 +429,8 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
             raise ConditionError(at, f"{path} is compared with whole numbers, not {v!r}")
         elif spec.kind == "bool" and not isinstance(v, bool):
             raise ConditionError(at, f"{path} is true or false, not {v!r}")
+        elif spec.kind == "list" and not isinstance(v, str):
+            raise ConditionError(at, f"{path} holds names, not {v!r}")
         return v
 
     def expect_kind(*kinds: str) -> None:
@@ -303,13 +479,15 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
         test = partial(_meets, members)
 
     def fn(c: Ctx, get: Callable[[Ctx], Any] = get, test: Callable[[Any], bool] = test,
-           om: Tri = omitted, unk: str | None = spec.unknown) -> Tri:
+           dflt: Default | None = default, unk: str | None = spec.unknown) -> Tri:
         x = get(c)
         if x is None or x == unk:
-            return om
+            if dflt is None or not dflt.active(c):
+                return None
+            return dflt.value
         return test(x)
 
-    return Node(op, fn, (), spec, omitted, path)
+    return Node(op, fn, (), spec, default, path, arg)
 
 
 def _all(fns: tuple[Fn, ...]) -> Fn:

@@ -3,6 +3,12 @@
 A rule pack is a folder. ``_sets.yaml`` names value sets, ``_tests.yaml`` is the world
 the inline tests run in, and every other ``*.yaml`` file is one rule. Any problem in the
 pack is an error with file, line and column, and the run cannot be made (exit 2).
+
+The loader also keeps the law honest where a typo would not be caught elsewhere: no
+crime-against-humanity label (no single act establishes a widespread or systematic
+attack), no provision for international conflicts in a rule that binds in a
+non-international one unless its condition requires an IAC, and a default always states
+its kind and legal basis.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from ihltag.diagnostics import Diagnostic
 from ihltag.models import Url
 from ihltag.rulelang import ConditionError, Node, compile_condition, diagnostic
 from ihltag.validation import validate
-from ihltag.yamlsafe import Document, YamlError, read_file
+from ihltag.yamlsafe import Document, YamlError, locate, read_file
 
 Status = Literal["violation", "possible"]
 
@@ -42,14 +48,32 @@ class _ClauseFile(_Strict):
 
 
 class _WarCrime(_Strict):
-    when: dict[str, Any] | None = None
     provision: Annotated[str, Field(min_length=1)]
+    when: dict[str, Any] | None = None
+    note: Annotated[str, Field(min_length=1)] | None = None
+
+
+TestStatus = Literal["violation", "possible", "none"]
+
+
+class Expected(_Strict):
+    """What one act of a test must give: the status, and optionally whether a presumption
+    decided it, the exact war-crime provisions printed and the facts that would decide it."""
+
+    status: TestStatus
+    presumed: bool | None = None
+    war_crimes: list[str] | None = None
+    decide: list[str] | None = None
 
 
 class _Test(_Strict):
     name: Annotated[str, Field(min_length=1)]
     incident: dict[str, Any]
-    expect: Annotated[list[Literal["violation", "possible", "none"]], Field(min_length=1)]
+    presumptions: bool = True
+    expect: Annotated[list[TestStatus | Expected], Field(min_length=1)]
+
+    def expected(self) -> list[Expected]:
+        return [Expected(status=e) if isinstance(e, str) else e for e in self.expect]
 
 
 class RuleFile(_Strict):
@@ -60,7 +84,8 @@ class RuleFile(_Strict):
     related: list[Annotated[str, Field(pattern=r"^CIHL-[0-9]+$")]] = []
     applies_to: Annotated[list[Literal["IAC", "NIAC"]], Field(min_length=1)] = ["IAC", "NIAC"]
     max_status: Status = "violation"
-    war_crime: str | list[_WarCrime] | None = None
+    war_crimes: list[_WarCrime] = []
+    no_war_crime: Annotated[str, Field(min_length=1)] | None = None
     elements: Annotated[list[_ClauseFile], Field(min_length=1)]
     exceptions: list[_ClauseFile] = []
     tests: list[_Test] = []
@@ -75,6 +100,38 @@ class Clause:
     node: Node
 
 
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """A war-crime provision and the condition under which a violation may amount to it."""
+
+    provision: str
+    when: Node | None
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"may amount to a war crime under {self.provision}" + (
+            f" {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredDefault:
+    """A default a rule declares for an omitted fact, as ``rules show`` prints it."""
+
+    clause: str
+    fact: str
+    value: bool
+    kind: str
+    basis: str
+    unless: str = ""
+
+    def __str__(self) -> str:
+        kind = self.kind.replace("_", " ")
+        unless = f" Not applied when: {self.unless}." if self.unless else ""
+        return (f"{self.clause}: omitted {self.fact} counts as {'true' if self.value else 'false'}"
+                f" — {kind}: {self.basis}{unless}")
+
+
 @dataclass(slots=True)
 class Rule:
     id: str
@@ -85,12 +142,22 @@ class Rule:
     related: tuple[str, ...]
     applies_to: frozenset[str]
     max_status: Status
-    war_crime: tuple[tuple[Node | None, str], ...]
+    war_crimes: tuple[Provision, ...]
     elements: tuple[Clause, ...]
     exceptions: tuple[Clause, ...]
     tests: tuple[_Test, ...]
     path: str
-    defaults: tuple[str, ...] = ()
+    defaults: tuple[DeclaredDefault, ...] = ()
+    no_war_crime: str = ""
+
+    @property
+    def war_crime(self) -> tuple[tuple[Node | None, str], ...]:
+        """(condition, provision) pairs, for the outputs that list a rule's provisions."""
+        return tuple((p.when, p.provision) for p in self.war_crimes)
+
+    @property
+    def has_presumptions(self) -> bool:
+        return any(d.kind == "presumption" for d in self.defaults)
 
     @property
     def slug(self) -> str:
@@ -213,12 +280,31 @@ def load_pack(folder: Path | None = None) -> RulePack:
     return pack
 
 
+_CAH = re.compile(r"crimes? against humanity|\bart(?:icle)?\.?\s*7\b", re.IGNORECASE)
+_IAC_ONLY = re.compile(r"\b8\s*\(\s*2\s*\)\s*\(\s*[ab]\s*\)")
+
+
+def _requires_iac(node: Node | None) -> bool:
+    """The condition can only hold in an international conflict."""
+    if node is None:
+        return False
+    if node.fact == "conflict.classification" and node.spec is not None:
+        return (node.op == "eq" and node.arg == "IAC") or (
+            node.op == "in" and isinstance(node.arg, list) and node.arg == ["IAC"])
+    return node.op == "all" and any(_requires_iac(ch) for ch in node.children)
+
+
 def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, list[Diagnostic]]:
+    if isinstance(doc.data, dict) and "war_crime" in doc.data:
+        line, col = locate(doc.root, ("war_crime",), key=True)
+        return None, [Diagnostic(doc.path, line, col, "rule", "the key 'war_crime' is replaced by "
+                                 "'war_crimes': a list of {provision, when, note} (or "
+                                 "'no_war_crime: <why>')")]
     spec, diags = validate(doc, RuleFile)
     if spec is None:
         return None, diags
     groups: dict[str, list[Clause]] = {"elements": [], "exceptions": []}
-    defaults: list[str] = []
+    defaults: list[DeclaredDefault] = []
     for group in ("elements", "exceptions"):
         for i, clause in enumerate(getattr(spec, group)):
             try:
@@ -228,34 +314,53 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
                 continue
             groups[group].append(Clause(clause.id, clause.description, node))
             defaults.extend(_defaults(node, clause.id))
-    war: list[tuple[Node | None, str]] = []
-    if isinstance(spec.war_crime, str):
-        war.append((None, spec.war_crime))
-    elif spec.war_crime:
-        for i, entry in enumerate(spec.war_crime):
-            cond = None
-            if entry.when is not None:
-                try:
-                    cond = compile_condition(entry.when, sets, ("war_crime", i, "when"))
-                except ConditionError as exc:
-                    diags.extend(diagnostic(doc.path, doc.root, e, ()) for e in exc.errors)
-            war.append((cond, entry.provision))
+    war: list[Provision] = []
+    for i, entry in enumerate(spec.war_crimes):
+        cond = None
+        if entry.when is not None:
+            try:
+                cond = compile_condition(entry.when, sets, ("war_crimes", i, "when"), defaults=False)
+            except ConditionError as exc:
+                diags.extend(diagnostic(doc.path, doc.root, e, ()) for e in exc.errors)
+                continue
+        words = f"{entry.provision} {entry.note or ''}"
+        problem = ""
+        if _CAH.search(words):
+            problem = ("no crime-against-humanity label: it needs a widespread or systematic "
+                       "attack, which no single act establishes")
+        elif _IAC_ONLY.search(entry.provision) and "NIAC" in spec.applies_to \
+                and not _requires_iac(cond):
+            problem = (f"'{entry.provision}' exists only for international armed conflicts; the "
+                       "rule applies in NIACs, so its 'when' must require "
+                       "{fact: conflict.classification, eq: IAC}")
+        elif "customary" in entry.provision.lower() and "Rule 156" not in entry.provision:
+            problem = "a customary war crime is cited as 'customary IHL (ICRC Rule 156)'"
+        if problem:
+            line, col = locate(doc.root, ("war_crimes", i, "provision"))
+            diags.append(Diagnostic(doc.path, line, col, "rule", problem))
+            continue
+        war.append(Provision(entry.provision, cond, entry.note or ""))
+    if spec.war_crimes and spec.no_war_crime:
+        line, col = locate(doc.root, ("no_war_crime",), key=True)
+        diags.append(Diagnostic(doc.path, line, col, "rule",
+                                "a rule has either 'war_crimes' or 'no_war_crime', not both"))
     if diags:
         return None, diags
     return Rule(
         id=spec.id, number=int(spec.id.split("-")[1]), title=spec.title, text=" ".join(spec.text.split()),
         icrc=spec.icrc, related=tuple(spec.related), applies_to=frozenset(spec.applies_to),
-        max_status=spec.max_status, war_crime=tuple(war), elements=tuple(groups["elements"]),
+        max_status=spec.max_status, war_crimes=tuple(war), elements=tuple(groups["elements"]),
         exceptions=tuple(groups["exceptions"]), tests=tuple(spec.tests), path=doc.path,
-        defaults=tuple(defaults),
+        defaults=tuple(defaults), no_war_crime=" ".join((spec.no_war_crime or "").split()),
     ), []
 
 
-def _defaults(node: Node, clause: str) -> list[str]:
-    """The 'omitted counts as …' defaults a clause declares, to show them to users."""
+def _defaults(node: Node, clause: str) -> list[DeclaredDefault]:
+    """The defaults a clause declares, to show them to users."""
     out = []
-    if node.spec is not None and node.if_omitted is not None:
-        out.append(f"{clause}: omitted {node.fact} counts as {'true' if node.if_omitted else 'false'}")
-    for child in node.children:
-        out.extend(_defaults(child, clause))
+    for leaf in node.defaults():
+        d = leaf.default
+        assert d is not None
+        out.append(DeclaredDefault(clause, leaf.fact, d.value, d.kind, d.basis,
+                                   d.unless.describe() if d.unless is not None else ""))
     return out

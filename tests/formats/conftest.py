@@ -21,7 +21,8 @@ title: Pillage
 text: >
   Pillage is forbidden.
 icrc: https://ihl-databases.icrc.org/en/customary-ihl/v1/rule52
-war_crime: Rome Statute art. 8(2)(e)(v)
+war_crimes:
+  - provision: Rome Statute art. 8(2)(e)(v)
 elements:
   - id: party
     description: committed by a party to the conflict
