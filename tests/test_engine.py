@@ -249,7 +249,7 @@ def test_trace_of_a_violation_and_an_exception(pack: RulePack, registry: Registr
     assert first.status == "violation"
     assert [(x.id, x.value, x.because) for x in first.exceptions] == [
         ("justified", "false", "acts[0].reason = none_given")]
-    assert first.war_crime == "Rome Statute art. 8(2)(e)(viii)"
+    assert first.war_crime == "may amount to a war crime under Rome Statute art. 8(2)(e)(viii)"
     assert second.status is None
     assert [(x.value, x.because) for x in second.exceptions] == [
         ("true", "acts[1].reason = civilian_safety")]
@@ -263,7 +263,9 @@ def test_trace_shows_declared_default(pack: RulePack, registry: Registry) -> Non
     assert f.status is None
     demand = next(e for e in f.elements if e.id == "demand")
     assert demand.value == "false"
-    assert "acts[0].demand: omitted (counts as false)" in demand.because
+    assert "acts[0].demand: omitted, counts as false (required record: Rule 96:" in demand.because
+    assert (demand.default, demand.basis) == ("required_record", pack.by_id["CIHL-96"].defaults[0].basis)
+    assert f.as_dict()["elements"][3]["default"] == "required_record"
 
 
 def test_explain_everything_lists_every_rule_and_act(pack: RulePack, registry: Registry) -> None:

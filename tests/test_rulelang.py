@@ -222,7 +222,14 @@ def test_nested_combinations_match_reference(sets: dict[str, list[str]]) -> None
         assert value(cond, ctx(act), sets) is want, (a, b, c)
 
 
-# --- if_omitted -----------------------------------------------------------------------------
+# --- declared defaults (if_omitted) -----------------------------------------------------
+
+BASIS = "A test basis: the law says so in this one sentence."
+
+
+def dflt(value: bool, kind: str = "required_record", **more: Any) -> dict[str, Any]:
+    return {"value": value, "kind": kind, "basis": BASIS, **more}
+
 
 @pytest.mark.parametrize(("default", "act", "want"), [
     (False, {}, F),
@@ -232,34 +239,133 @@ def test_nested_combinations_match_reference(sets: dict[str, list[str]]) -> None
 ])
 def test_if_omitted_on_given(default: bool, act: dict[str, Any], want: bool,
                              sets: dict[str, list[str]]) -> None:
-    cond = {"fact": "act.demand", "given": True, "if_omitted": default}
+    cond = {"fact": "act.demand", "given": True, "if_omitted": dflt(default)}
     assert value(cond, ctx({"type": "detention", "target": "civilians", **act}), sets) is want
 
 
 @pytest.mark.parametrize(("default", "recorded", "want"), [
     (False, None, F), (True, None, T), (False, True, T), (True, False, F),
 ])
-def test_if_omitted_on_boolean(default: bool, recorded: bool | None, want: bool,
+@pytest.mark.parametrize("kind", ["presumption", "required_record"])
+def test_if_omitted_on_boolean(default: bool, recorded: bool | None, want: bool, kind: str,
                                sets: dict[str, list[str]]) -> None:
     act: dict[str, Any] = {"type": "attack", "target": "civilians"}
     if recorded is not None:
         act["warning"] = recorded
-    cond = {"fact": "act.warning", "is": True, "if_omitted": default}
+    cond = {"fact": "act.warning", "is": True, "if_omitted": dflt(default, kind)}
     assert value(cond, ctx(act), sets) is want
 
 
 def test_if_omitted_applies_to_recorded_unknown(sets: dict[str, list[str]]) -> None:
     """``targeting: unknown`` is "not known": a declared default covers it as it covers omission."""
-    cond = {"fact": "act.targeting", "eq": "directed", "if_omitted": False}
+    cond = {"fact": "act.targeting", "eq": "directed", "if_omitted": dflt(False)}
     c = ctx({"type": "attack", "target": "market", "targeting": "unknown"})
     assert value(cond, c, sets) is F
 
 
+@pytest.mark.parametrize(("kind", "presumptions", "want"), [
+    ("presumption", True, F), ("presumption", False, U),
+    ("required_record", True, F), ("required_record", False, F),
+])
+def test_presumptions_are_switchable_records_are_not(kind: str, presumptions: bool,
+                                                     want: bool | None,
+                                                     sets: dict[str, list[str]]) -> None:
+    cond = {"fact": "act.direct_participation", "is": True, "if_omitted": dflt(False, kind)}
+    c = ctx({"type": "attack", "target": "civilians"})
+    c.presumptions = presumptions
+    assert value(cond, c, sets) is want
+
+
+UNLESS = {"any": [{"fact": "act.military_objective_present", "is": True},
+                  {"fact": "act.status_disputed", "is": True}]}
+
+
+@pytest.mark.parametrize(("act", "want"), [
+    ({}, F),                                          # applied
+    ({"status_disputed": False}, F),                  # unless false: applied
+    ({"military_objective_present": False}, F),
+    ({"status_disputed": True}, U),                   # the record raises the doubt
+    ({"military_objective_present": True}, U),
+    ({"status_disputed": True, "direct_participation": False}, F),  # recorded wins
+])
+def test_unless_stops_a_default_only_when_true(act: dict[str, Any], want: bool | None,
+                                               sets: dict[str, list[str]]) -> None:
+    cond = {"fact": "act.direct_participation", "is": True,
+            "if_omitted": dflt(False, "presumption", unless=UNLESS)}
+    assert value(cond, ctx({"type": "attack", "target": "civilians", **act}), sets) is want
+
+
 def test_if_omitted_is_traced(sets: dict[str, list[str]]) -> None:
-    node = compile_condition({"fact": "act.demand", "given": True, "if_omitted": False}, sets)
+    node = compile_condition({"fact": "act.demand", "given": True, "if_omitted": dflt(False)}, sets)
     val, facts = node.explain(ctx({"type": "detention", "target": "civilians"}, index=2))
     assert val is False
-    assert facts == ["acts[2].demand: omitted (counts as false)"]
+    assert facts == [f"acts[2].demand: omitted, counts as false (required record: {BASIS})"]
+
+
+def test_presumption_is_traced_applied_and_not(sets: dict[str, list[str]]) -> None:
+    node = compile_condition({"fact": "act.direct_participation", "is": True,
+                              "if_omitted": dflt(False, "presumption", unless=UNLESS)}, sets)
+    c = ctx({"type": "attack", "target": "civilians"})
+    assert node.explain(c) == (F, [
+        f"acts[0].direct_participation: omitted, presumed false (presumption: {BASIS})"])
+    c.presumptions = False
+    assert node.explain(c) == (U, [
+        "acts[0].direct_participation: omitted, unknown (presumption not applied, "
+        "presumptions are switched off)"])
+    c = ctx({"type": "attack", "target": "civilians", "status_disputed": True})
+    assert node.explain(c) == (U, [
+        "acts[0].direct_participation: omitted, unknown (presumption not applied, the record "
+        "raises the doubt: acts[0].status_disputed = true)"])
+    assert node.applied_defaults(c) == []
+
+
+# --- unknown: a value the record cannot settle ------------------------------------------
+
+def test_unknown_condition(sets: dict[str, list[str]]) -> None:
+    cond = {"any": [{"fact": "act.target", "in": ["civilians", "idps"]},
+                    {"all": [{"fact": "act.target", "in": ["unknown_persons", "medical_personnel"]},
+                             {"unknown": "their status is not recorded", "fact": "act.target"}]}]}
+    want = {"civilians": T, "unknown_persons": U, "medical_personnel": U, "fighters": F,
+            "mixed": F}
+    node = compile_condition(cond, sets)
+    for target, expected in want.items():
+        c = ctx({"type": "attack", "target": target})
+        assert value(cond, c, sets) is expected, target
+        assert node.undecided(c) == (["target"] if expected is None else [])
+    c = ctx({"type": "attack", "target": "medical_personnel"})
+    assert node.explain(c)[1] == ["undecided: their status is not recorded"]
+
+
+def test_undecided_names_the_facts_to_record(sets: dict[str, list[str]]) -> None:
+    node = compile_condition({"all": [{"fact": "party", "is": True},
+                                      {"fact": "act.targeting", "eq": "directed"},
+                                      {"not": {"fact": "act.military_objective_present",
+                                               "is": True}},
+                                      {"fact": "incident.casualties.killed", "gt": 0}]}, sets)
+    c = ctx({"type": "attack", "target": "civilians"},
+            nexus=Nexus((), None, None, None, "unidentified"))
+    assert node.undecided(c) == ["perpetrators", "targeting", "military_objective_present",
+                                 "casualties.killed"]
+    c = ctx({"type": "attack", "target": "civilians", "targeting": "incidental"})
+    assert node.undecided(c) == []  # false: nothing to decide
+
+
+@pytest.mark.parametrize(("law", "want"), [(("rome_statute", "rome_statute_2019_starvation"), T),
+                                           (("rome_statute",), F), (None, U)])
+def test_conflict_law(law: tuple[str, ...] | None, want: bool | None,
+                      sets: dict[str, list[str]]) -> None:
+    nexus = Nexus((), True, True, "NIAC", "why", law)
+    cond = {"fact": "conflict.law", "has": "rome_statute_2019_starvation"}
+    assert value(cond, ctx(nexus=nexus), sets) is want
+
+
+def test_describe(sets: dict[str, list[str]]) -> None:
+    node = compile_condition({"all": [{"fact": "act.target", "in": ["school", "place_of_worship"]},
+                                      {"fact": "act.military_use", "is": False},
+                                      {"any": [{"fact": "act.demand", "given": True},
+                                               {"not": {"fact": "act.count", "gt": 3}}]}]}, sets)
+    assert node.describe() == ("act.target in [school, place_of_worship] and act.military_use is "
+                               "false and (act.demand given or not (act.count gt 3))")
 
 
 # --- explanations ---------------------------------------------------------------------------
@@ -365,7 +471,34 @@ ERRORS = [
      "{fact: act.type, eq: attack, ne",
      ["exactly one operator"]),
     ("bad if_omitted", "{fact: act.demand, given: true, if_omitted: maybe}", "maybe",
-     ["if_omitted is true or false"]),
+     ["if_omitted is a mapping"]),
+    ("bare if_omitted", "{fact: act.demand, given: true, if_omitted: false}", "false",
+     ["write if_omitted as a mapping", "kind", "basis"]),
+    ("default kind", "{fact: act.demand, given: true, if_omitted: {value: false, "
+     "kind: presumtion, basis: 'Rule 96: an arrest is not leverage.'}}", "presumtion",
+     ["'presumtion' is not a kind of default", "did you mean 'presumption'?"]),
+    ("default key", "{fact: act.demand, given: true, if_omitted: {value: false, "
+     "kind: presumption, basis: 'Rule 96: an arrest is not leverage.', unles: {}}}", "unles",
+     ["unknown key 'unles' in if_omitted", "did you mean 'unless'?"]),
+    ("default without basis", "{fact: act.demand, given: true, if_omitted: {value: false, "
+     "kind: required_record}}", "{value: false", ["if_omitted needs 'basis'"]),
+    ("default value", "{fact: act.demand, given: true, if_omitted: {value: no, "
+     "kind: required_record, basis: 'Rule 96: an arrest is not leverage.'}}", "no,",
+     ["if_omitted value is true or false"]),
+    ("unless with a value typo", "{fact: act.direct_participation, is: true, if_omitted: "
+     "{value: false, kind: presumption, basis: 'Rule 6: in doubt, a civilian.', "
+     "unless: {fact: act.status_disputed, is: yes}}}", "yes}",
+     ["act.status_disputed is true or false"]),
+    ("default inside unless", "{fact: act.direct_participation, is: true, if_omitted: "
+     "{value: false, kind: presumption, basis: 'Rule 6: in doubt, a civilian.', "
+     "unless: {fact: act.status_disputed, is: true, if_omitted: {value: true}}}}",
+     "if_omitted: {value: true", ["recorded facts only"]),
+    ("unknown without reason", "{unknown: '', fact: act.target}", "''",
+     ["'unknown' takes the reason"]),
+    ("unknown with a bad fact", "{unknown: status not recorded, fact: act.tagret}", "act.tagret",
+     ["unknown fact 'act.tagret'", "did you mean 'act.target'?"]),
+    ("unknown with an extra key", "{unknown: status not recorded, eq: civilians}", "eq",
+     ["unknown key 'eq' in an 'unknown' condition"]),
     ("unknown combinator", "{al: [{fact: act.type, eq: attack}]}", "al:",
      ["unknown condition key 'al'", "did you mean 'all'?"]),
     ("all not a list", "{all: {fact: act.type, eq: attack}}", "{fact: act.type, eq: attack}",
@@ -455,11 +588,67 @@ def test_duplicate_rule_ids(tmp_path: Path) -> None:
 def test_valid_pack_compiles_and_records_defaults(tmp_path: Path) -> None:
     folder, _ = pack_dir(tmp_path, clause(
         "{all: [{fact: act.type, eq: detention},"
-        " {fact: act.demand, given: true, if_omitted: false}]}"))
+        " {fact: act.demand, given: true, if_omitted: {value: false, kind: required_record,"
+        " basis: 'Rule 96: an arrest is not presumed to be leverage.',"
+        " unless: {fact: act.in_custody, is: false}}}]}"))
     pack = load_pack(folder)
     (rule,) = pack.rules
     assert rule.id == "CIHL-900"
-    assert rule.defaults == ("under_test: omitted act.demand counts as false",)
+    (d,) = rule.defaults
+    assert (d.clause, d.fact, d.value, d.kind) == ("under_test", "act.demand", False,
+                                                   "required_record")
+    assert str(d) == ("under_test: omitted act.demand counts as false — required record: Rule 96: "
+                      "an arrest is not presumed to be leverage. Not applied when: "
+                      "act.in_custody is false.")
+    assert not rule.has_presumptions
+
+
+PROVISION_ERRORS = [
+    # (name, war_crimes text, text pointed at, fragments)
+    ("crime against humanity", "war_crimes:\n  - provision: Crime against humanity of enforced "
+     "disappearance\n", "Crime against", ["no crime-against-humanity label"]),
+    ("article 7", "war_crimes:\n  - provision: Rome Statute art. 7(1)(i)\n", "Rome Statute",
+     ["no crime-against-humanity label"]),
+    ("IAC provision in a NIAC rule", "war_crimes:\n  - provision: Rome Statute art. 8(2)(b)(ii)\n",
+     "Rome Statute", ["exists only for international armed conflicts"]),
+    ("IAC provision without the IAC condition", "war_crimes:\n  - provision: Rome Statute art. "
+     "8(2)(b)(ix)\n    when: {fact: act.military_use, is: false}\n", "Rome Statute",
+     ["must require {fact: conflict.classification, eq: IAC}"]),
+    ("customary without Rule 156", "war_crimes:\n  - provision: War crime under customary IHL\n",
+     "War crime", ["customary IHL (ICRC Rule 156)"]),
+    ("old key", "war_crime: Rome Statute art. 8(2)(e)(v)\n", "war_crime:",
+     ["the key 'war_crime' is replaced by 'war_crimes'"]),
+    ("presumption in a provision", "war_crimes:\n  - provision: Rome Statute art. 8(2)(e)(iv)\n"
+     "    when: {fact: act.military_use, is: false, if_omitted: {value: true, kind: presumption, "
+     "basis: 'Rule 10: objects are presumed civilian.'}}\n", "if_omitted",
+     ["recorded facts only"]),
+    ("provision condition typo", "war_crimes:\n  - provision: Rome Statute art. 8(2)(e)(iv)\n"
+     "    when: {fact: act.target, in: [scool]}\n", "scool",
+     ["'scool' is not a value of act.target", "did you mean 'school'?"]),
+]
+
+
+@pytest.mark.parametrize(("war", "at", "fragments"), [e[1:] for e in PROVISION_ERRORS],
+                         ids=[e[0] for e in PROVISION_ERRORS])
+def test_provision_errors_are_located(tmp_path: Path, war: str, at: str,
+                                      fragments: list[str]) -> None:
+    folder, path = pack_dir(tmp_path, war + clause("{fact: act.type, eq: looting}"))
+    with pytest.raises(RulePackError) as info:
+        load_pack(folder)
+    (d,) = info.value.diagnostics
+    assert (d.file, (d.line, d.column)) == (str(path), position(path, at)), d.plain()
+    for fragment in fragments:
+        assert fragment in d.message, d.message
+
+
+def test_iac_provision_allowed_behind_an_iac_condition(tmp_path: Path) -> None:
+    folder, _ = pack_dir(tmp_path, "war_crimes:\n  - provision: Rome Statute art. 8(2)(b)(ii)\n"
+                         "    when: {all: [{fact: conflict.classification, eq: IAC}, "
+                         "{fact: act.military_use, is: false}]}\n    note: (IAC only)\n"
+                         + clause("{fact: act.type, eq: looting}"))
+    (rule,) = load_pack(folder).rules
+    (p,) = rule.war_crimes
+    assert p.text == "may amount to a war crime under Rome Statute art. 8(2)(b)(ii) (IAC only)"
 
 
 @pytest.mark.parametrize("args", [("check", str(DATASET)), ("rules", "test"), ("rules", "list")])
