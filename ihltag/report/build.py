@@ -510,7 +510,8 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             rule_blocks.append({**_rule_info(rule), "counts": _counts([f for _, f, _ in items]),
                                 "incidents": incidents})
         cas: dict[str, dict[str, int]] = {}
-        for inc_id in dict.fromkeys(s[0].incident.id for s in mine):
+        for inc_id in dict.fromkeys(s[0].incident.id for s in mine
+                                    if not s[0].incident.aggregate):  # listed, never summed
             _add(cas, incident_cache[inc_id]["casualties"])
         sections.append({
             "actor": _actor_info(lead, registry),
@@ -540,7 +541,8 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
                      "war_crimes": engaged})
     inc_ids = list(dict.fromkeys(k[0] for k in distinct))
     total_cas: dict[str, dict[str, int]] = {}
-    for inc_id in inc_ids:
+    for inc_id in dict.fromkeys(k[0] for k, (r, _) in distinct.items()
+                                if not r.incident.aggregate):  # listed, never summed
         _add(total_cas, incident_cache[inc_id]["casualties"])
     months: dict[str, dict[str, int]] = {}
     for r, f in sorted(distinct.values(), key=lambda rf: rf[0].incident.span.start):
