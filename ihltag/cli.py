@@ -139,7 +139,9 @@ def _format_for(output: Path | None, given: _E | None, kind: type[_E], default: 
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"ihltag: {message}\n")
+    from ihltag.safetext import safe_lines
+
+    sys.stderr.write(f"ihltag: {safe_lines(message)}\n")  # may quote a file name or value
     raise typer.Exit(code)
 
 
@@ -351,7 +353,9 @@ def check(
             verdict.record(result)
         module = importlib.import_module(f"ihltag.formats.{format.value}")
         _emit(module.render(run, quiet), output)
-    for line in verdict.reasons(run):
+    from ihltag.safetext import safe_line
+
+    for line in map(safe_line, verdict.reasons(run)):
         sys.stderr.write(f"ihltag: {line}\n" if not line.startswith("  ") else line + "\n")
     raise typer.Exit(verdict.exit_status(run))
 
@@ -406,9 +410,13 @@ def report(
     if format is ReportFormat.terminal and output is None:
         from rich.console import Console
 
-        from ihltag.report.terminal import render_terminal
+        from ihltag.report.terminal import render_terminal, render_text
 
-        render_terminal(data, Console())
+        console = Console()
+        if console.is_terminal:
+            render_terminal(data, console)
+        else:  # a pipe or a CI log: plain text whose every line is checked (D11)
+            sys.stdout.write(render_text(data, width=console.width))
         return
     _emit(render(data, format.value, bom=bom), output)
 
@@ -416,8 +424,10 @@ def report(
 @rules_app.command("list")
 def rules_list(rules: RulesOpt = None) -> None:
     """Every rule: id, title, the status it can reach, war-crime provision."""
+    from ihltag.safetext import one_line
+
     pack = _pack(rules)
-    rows = [(r.id, r.title, r.max_status, _provisions(r)) for r in pack.rules]
+    rows = [(r.id, one_line(r.title), r.max_status, one_line(_provisions(r))) for r in pack.rules]
     header = ("RULE", "TITLE", "AT MOST", "WAR-CRIME PROVISIONS (on violations only)")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
@@ -450,12 +460,13 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", hel
     if ids:
         selected = [_lookup(pack, name) for name in ids]
     from ihltag.ruletests import run_tests
+    from ihltag.safetext import one_line
 
     results = run_tests(pack, selected)
     failed = [r for r in results if not r.ok]
     for r in results:
         if not r.ok:
-            sys.stdout.write(f"FAIL {r.rule} {r.name}: {r.message}\n")
+            sys.stdout.write(f"FAIL {r.rule} " + one_line(f"{r.name}: {r.message}") + "\n")
     sys.stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
     raise typer.Exit(1 if failed else 0)
 
@@ -523,11 +534,13 @@ def actors(paths: PathsArg = None,
         sys.stdout.write(json.dumps({"version": 1, "actors": listed}, indent=2,
                                     ensure_ascii=False) + "\n")
         return
+    from ihltag.safetext import safe_line
+
     for a in listed:
         supports = f" supports {a['supports']};" if a["supports"] else ""
-        sys.stdout.write(f"{a['id']}: {a['name']} [{a['kind']}];{supports} conflicts: "
-                         f"{', '.join(a['conflicts']) or '-'}; aliases: "
-                         f"{', '.join(a['aliases']) or '-'}\n")
+        sys.stdout.write(safe_line(f"{a['id']}: {a['name']} [{a['kind']}];{supports} conflicts: "
+                                   f"{', '.join(a['conflicts']) or '-'}; aliases: "
+                                   f"{', '.join(a['aliases']) or '-'}") + "\n")
 
 
 @app.command()

@@ -33,8 +33,12 @@ class Diagnostic:
         }
 
     def plain(self) -> str:
-        """The greppable one-line form, ``file:line:col: severity[code] message``."""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}] {self.message}"
+        """The greppable one-line form, ``file:line:col: severity[code] message``, with
+        control characters from the file (or its name) escaped (``ihltag.safetext``)."""
+        from ihltag.safetext import one_line, path
+
+        return (f"{path(self.file)}:{self.line}:{self.column}: {self.severity}[{self.code}] "
+                f"{one_line(self.message)}")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -12,7 +12,7 @@ from ihltag.rules import Rule
 
 
 def describe_rule(rule: Rule) -> str:
-    lines = [f"{rule.id} — {rule.title}", "", rule.text, "",
+    lines = [f"{rule.id} — {rule.title}", "", *rule.text.splitlines(), "",
              f"ICRC: {rule.icrc}"]
     if rule.related:
         lines.append(f"Related: {', '.join(rule.related)}")
@@ -36,7 +36,15 @@ def describe_rule(rule: Rule) -> str:
                   "--no-presumptions; required records always apply):"]
         lines += [f"  - {d}" for d in rule.defaults]
     lines += ["", f"Inline tests: {len(rule.tests)}; file: {rule.path}", ""]
-    return "\n".join(lines)
+    return _join(lines)
+
+
+def _join(lines: list[str]) -> str:
+    """One output line per entry: a value's own line breaks and control characters are
+    escaped, and no line can be a GitHub workflow command (a hostile rule pack or file)."""
+    from ihltag.safetext import safe_line
+
+    return "\n".join(safe_line(line) for line in lines)
 
 
 def find_incident(name: str, dataset: Sequence[Path]) -> Path | None:
@@ -66,7 +74,7 @@ def explain_incident(run, result: FileResult, only: set[str] | None) -> str:  # 
         for f in (f for f in findings if f.act == i):
             lines.extend(_finding(f))
         lines.append("")
-    return "\n".join(lines)
+    return _join(lines)
 
 
 def _tri(v: bool | None) -> str:

@@ -1,4 +1,8 @@
-"""``--format text``: greppable ``file:line:col`` lines, and a rich summary on a terminal."""
+"""``--format text``: greppable ``file:line:col`` lines, and a rich summary on a terminal.
+
+Every line starts with the file name (``./`` in front of one that starts with ``::``) and
+holds no control character from the data, so a file cannot rewrite the terminal or
+forge a GitHub workflow command (issue 12 D11)."""
 
 from __future__ import annotations
 
@@ -8,14 +12,15 @@ from typing import Any
 from ihltag.dataset import FileResult
 from ihltag.diagnostics import plural
 from ihltag.runner import CheckRun
+from ihltag.safetext import one_line, path
 
 
 def finding_line(file: str, line: int, f: dict[str, Any], column: int = 1) -> str:
     actors = ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"])
     unknown = [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
     why = f"; unknown: {', '.join(unknown)}" if unknown else ""
-    return (f"{file}:{line}:{column}: {f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] "
-            f"by {actors}{why}")
+    return (f"{path(file)}:{line}:{column}: " + one_line(
+        f"{f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] by {actors}{why}"))
 
 
 def result_lines(r: FileResult, quiet: bool = False) -> list[str]:

@@ -40,7 +40,9 @@ def md(text: Any) -> str:
     a leading ``-``, ``+``, ``=`` or ``1.`` cannot start a list or a heading."""
     if text is None:
         return ""
-    flat = " ".join(str(text).split())
+    from ihltag.safetext import one_line
+
+    flat = one_line(" ".join(str(text).split()))  # no terminal control reaches a `cat` (D11)
     out: list[str] = []
     pos = 0
     for m in _AUTOLINK.finditer(flat):

@@ -102,13 +102,13 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
     for rule in section["rules"]:
         war = (f"\n[dim]War crime: {escape('; '.join(rule['war_crime']))}[/]"
                if rule["war_crime"] else "")
-        console.print(Panel(f"{escape(rule['text'])}\n[dim]{rule['icrc']}[/]{war}",
+        console.print(Panel(f"{escape(rule['text'])}\n[dim]{escape(rule['icrc'])}[/]{war}",
                             title=f"[bold]{rule['id']} {escape(rule['title'])}[/]",
                             title_align="left", border_style="blue"))
         for block in rule["incidents"]:
             inc = block["incident"]
-            ref = f" [dim]({inc['id']})[/]" if inc["id"] else ""
-            console.print(f"[bold]{inc['date_text']} — {escape(inc['place']['text'])}[/]")
+            ref = f" [dim]({escape(inc['id'])})[/]" if inc["id"] else ""
+            console.print(f"[bold]{escape(inc['date_text'])} — {escape(inc['place']['text'])}[/]")
             console.print(f"[bold cyan]{escape(inc['title'])}[/]{ref}")
             console.print(Text(inc["summary"]), style="")
             for f in block["findings"]:
@@ -136,11 +136,26 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
             console.print()
 
 
+def _safe(value: Any) -> Any:
+    """The report data with every control character escaped and no line able to start a
+    GitHub workflow command: a title or summary cannot drive the terminal (D11)."""
+    from ihltag.safetext import safe_lines
+
+    if isinstance(value, str):
+        return safe_lines(value)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
+
+
 def render_terminal(data: dict[str, Any], console: Console) -> None:
     """Print the report to ``console`` (the CLI's; the core never prints)."""
     from rich.markup import escape
     from rich.panel import Panel
 
+    data = _safe(data)
     _header(data, console)
     _summary(data, console)
     for section in data["sections"]:
@@ -152,7 +167,10 @@ def render_text(data: dict[str, Any], width: int = 100) -> str:
     """The terminal layout as plain text, for ``--format terminal -o FILE``."""
     from rich.console import Console
 
+    from ihltag.safetext import no_command
+
     buf = io.StringIO()
     render_terminal(data, Console(file=buf, width=width, color_system=None,
                                   force_terminal=False, no_color=True, highlight=False))
-    return buf.getvalue()
+    # wrapping may still bring a '::' in the middle of a value to the start of a line
+    return "".join(no_command(line) for line in buf.getvalue().splitlines(keepends=True))
