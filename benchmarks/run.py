@@ -73,7 +73,7 @@ def main() -> None:
     data: Path = args.dataset.resolve()
     n = count_files(data)
     ihltag = shutil.which("ihltag") or sys.exit("install ihltag first: pip install -e '.[bench]'")
-    cache = data / ".ihltag_cache"
+    cache = Path(tempfile.mkdtemp(prefix="ihltag-bench-")) / "cache"  # --cache-dir
     rows: list[tuple[str, str, str]] = []
 
     def clear() -> None:
@@ -104,7 +104,8 @@ def main() -> None:
 
     # warm re-check: cache filled, then 1% of the files changed
     clear()
-    cached = [ihltag, "check", str(data), "--format", "json", "-o", os.devnull, "-j", str(args.jobs)]
+    cached = [ihltag, "check", str(data), "--format", "json", "-o", os.devnull, "-j", str(args.jobs),
+              "--cache-dir", str(cache)]
     cold_cache, _ = run(cached)
     files = sorted(data.rglob("bench-*.yaml"))
     rng = random.Random(7)

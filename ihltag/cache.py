@@ -1,167 +1,613 @@
 """Per-file results cached by content, so re-checking a mostly unchanged dataset is quick.
 
-A result's key is the SHA-256 of the file's bytes together with the rule pack's digest,
-the registries' digest, the tool's code and version, and the path it is shown under:
-any change to one of them is a miss. To avoid reading every file on a warm run, a
-second table remembers each path's size, modification time and content hash, as git's
-index does, with the key and metadata of its last result; a file whose size or time
-differ, or that was modified within a second of being recorded (a change the clock
-could hide), is read and hashed again. That table is read whole at the start, so an
-unchanged file costs a ``stat`` and no query unless its findings are to be shown.
+What a result depends on, and so its key: the file's bytes (their SHA-256), its path in
+the dataset, the rule pack's digest, the registries' digest, the tool's code and
+version, and today's date (an incident dated tomorrow is "in the future" only until
+tomorrow). Any change to one of them is a miss. To avoid reading every file on a warm
+run, a second table remembers each path's size, modification and change times, inode
+and content hash, as git's index does, with the key and metadata of its last result; a
+file whose stat data differ, or that was changed within a second of being recorded (a
+change the clock could hide), is read and hashed again.
 
-The store is one SQLite file in ``.ihltag_cache/`` at the dataset root. SQLite's locking
-makes concurrent runs safe; a store that is locked, unreadable or corrupt (a truncated
-file) is set aside and the run goes on without it: a cache can only make a run faster,
-never wrong or failed. Only the main process touches it.
+Where it lives and why it is trusted. A cache can make a run pass a file that is
+invalid, so it must be as trustworthy as the tool itself:
+
+- By default the store is outside the dataset, in the user's cache folder
+  (``$XDG_CACHE_HOME/ihltag/<hash of the dataset root>/``, ``~/.cache`` when unset), so
+  nothing in a work tree, such as a pull request, is ever read as a cache. ``--cache-dir``
+  moves it; a project's ``pyproject.toml`` can switch it off but not move it.
+- Every row carries a MAC (keyed BLAKE2b) under a per-user secret kept in the user's
+  cache folder (``secret``, mode 0600), never in the store's folder: a store planted
+  anywhere, or copied from another machine or user, yields only misses.
+- The cache never follows a symlink and never writes outside its folder: a folder,
+  database or ``.gitignore`` that is a symlink, or belongs to another user, switches the
+  cache off for the run, with a logged notice.
+
+A cache can only make a run faster, never wrong or failed: a store that is unreadable
+or corrupt is set aside (one generation of ``*.corrupt-PID`` copies is kept), a lock is
+waited for (``LOCK_WAIT``) and, if it is still held, the run goes on without the cache;
+a row whose MAC or content does not check out is a miss. Only the main process touches
+the store. The encoding of a result (``encode``/``decode``) is private to this module.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import secrets
 import sqlite3
+import stat
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from ihltag import __version__
+from ihltag import __version__, dates
+from ihltag.dataset import FileResult
+from ihltag.diagnostics import Diagnostic
 
-FOLDER = ".ihltag_cache"
-_SCHEMA = 5
-_SAFE_NS = 1_000_000_000  # trust (size, mtime) only for files last modified 1 s before recording
+FOLDER = ".ihltag_cache"  # where older versions kept the store, in the dataset: never read now
+STORE = "cache.sqlite3"
+SECRET = "secret"
+_SCHEMA = 6
+_SAFE_NS = 1_000_000_000  # trust stat data only for files last changed 1 s before recording
+LOCK_WAIT = 30.0  # seconds to wait for another run's lock before going on without the cache
+_CORRUPT_TTL = 86_400  # seconds a set-aside corrupt store is kept for inspection
+_SEP = "\x1f"  # between the fields of a result's metadata
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+log = logging.getLogger("ihltag.cache")
 
 Known = tuple[str, str | None, str | None]  # (content sha, result key, result metadata)
+State = tuple[int, int, int, int, str]  # (size, mtime_ns, ctime_ns, inode, sha) of the bytes checked
+
+
+class Refused(Exception):
+    """The cache cannot be used safely for this run (the message says why)."""
+
+
+def user_cache_home() -> Path | None:
+    """The platform's per-user cache folder for ihltag (None when there is no home)."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover - not tested on Windows
+            base = os.environ.get("LOCALAPPDATA")
+            return Path(base) / "ihltag" / "cache" if base else None
+        if sys.platform == "darwin":  # pragma: no cover
+            return Path.home() / "Library" / "Caches" / "ihltag"
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        return (Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache") / "ihltag"
+    except RuntimeError:  # no home folder
+        return None
+
+
+def default_folder(root: Path) -> Path | None:
+    """The store's folder for the dataset at ``root``: one per dataset, named by a hash
+    of the root's path so that two datasets never share one."""
+    home = user_cache_home()
+    if home is None:
+        return None
+    digest = hashlib.sha256(os.fsencode(str(root))).hexdigest()[:32]
+    return home / digest
+
+
+def _own_folder(path: Path) -> None:
+    """Make ``path`` (its parents as needed, 0700) and check that it is a real folder of
+    this user: never a symlink, never someone else's."""
+    if not os.path.lexists(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode):
+        raise Refused(f"{path} is not a folder (a symlink?)")
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        raise Refused(f"{path} belongs to another user")
+
+
+def _check_file(st: os.stat_result, path: Path, links: bool = False) -> None:
+    """A file of the cache must be a regular file of this user with one name (not a
+    symlink, nor a hard link to some other file, unless ``links``)."""
+    if not stat.S_ISREG(st.st_mode) or (st.st_nlink != 1 and not links):
+        raise Refused(f"{path} is not a regular file (a symlink or a link?)")
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        raise Refused(f"{path} belongs to another user")
+
+
+def user_secret(home: Path | None = None) -> bytes:
+    """This user's cache secret, made on first use: 32 random bytes in a 0600 file of
+    the user's cache folder. Written to a temporary file and linked into place, so a
+    concurrent run never reads half a secret."""
+    home = home or user_cache_home()
+    if home is None:
+        raise Refused("no user cache folder (no home folder)")
+    _own_folder(home)
+    path = home / SECRET
+    if not os.path.lexists(path):
+        tmp = home / f".{SECRET}-{os.getpid()}-{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)  # never replaces a secret another run made meanwhile
+            except FileExistsError:
+                pass
+            except OSError:  # pragma: no cover - a file system without hard links
+                os.replace(tmp, path)
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+    except OSError as exc:
+        raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        _check_file(st, path, links=True)  # briefly two names while it is made
+        if st.st_mode & 0o077:
+            raise Refused(f"{path} is readable by others (chmod 600 it, or delete it)")
+        secret = fh.read(65)
+    if len(secret) != 32:
+        raise Refused(f"{path} is damaged (delete it)")
+    return secret
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a small file whole or not at all (a full disk leaves no half file), never
+    through a symlink: a temporary file made with O_EXCL|O_NOFOLLOW, renamed over."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # replaces a name, never writes through a symlink
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _kind(exc: sqlite3.Error) -> str:
+    """'busy' (another run holds a lock), 'corrupt', or 'other'."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        code &= 0xFF
+        return "busy" if code in _BUSY else "corrupt" if code in _CORRUPT else "other"
+    text = str(exc)  # pragma: no cover - Python without sqlite_errorcode
+    return "busy" if "locked" in text else "corrupt" if "malformed" in text or \
+        "not a database" in text else "other"
+
+
+def _nat(text: str) -> int:
+    """A small natural number written in ASCII digits, or ValueError."""
+    if not (0 < len(text) <= 9 and text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
+def _ints(text: str) -> list[int]:
+    return [_nat(x) for x in text.split(",")] if text else []
+
+
+def _printable(value: Any, limit: int = 100_000) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+_STATUSES = ("violation", "possible")
+
+
+def _finding_ok(f: Any) -> bool:
+    """The fields the output formats read from a finding, with their types."""
+    if not (isinstance(f, dict) and f.get("status") in _STATUSES and _printable(f.get("rule"))
+            and _printable(f.get("title")) and type(f.get("act")) is int and f["act"] >= 0
+            and (f.get("war_crime") is None or _printable(f["war_crime"]))
+            and isinstance(f.get("actors"), list)
+            and isinstance(f.get("elements"), list) and isinstance(f.get("exceptions"), list)):
+        return False
+    for a in f["actors"]:
+        if not (isinstance(a, dict) and _printable(a.get("actor"))
+                and _printable(a.get("attribution"))):
+            return False
+    for e in f["elements"] + f["exceptions"]:
+        if not (isinstance(e, dict) and _printable(e.get("id")) and _printable(e.get("value"))):
+            return False
+    return "note" not in f or _printable(f["note"])
+
+
+def encode(result: FileResult) -> tuple[str, str]:
+    """A result as (metadata, findings) texts. The metadata is a few fields joined by a
+    separator, not JSON: decoding it is most of a warm run's work. Diagnostics are
+    ASCII JSON so that any file name or message can be stored."""
+    diags = json.dumps([d.as_dict() for d in result.diagnostics]) if result.diagnostics else ""
+    meta = _SEP.join((result.id or "", str(result.id_pos[0]), str(result.id_pos[1]),
+                      str(result.counts[0]), str(result.counts[1]),
+                      ",".join(map(str, result.acts_lines)), ",".join(map(str, result.acts_cols)),
+                      diags))
+    return meta, result.findings_json
+
+
+def decode(file: str, meta: str, findings: str | None) -> FileResult:
+    """The inverse of ``encode``, checking every field (a crafted or damaged entry
+    raises ValueError: a miss, never a crash later in an output format). Without
+    ``findings`` (a quiet run needs only the counts) none are kept."""
+    parts = meta.split(_SEP)
+    if len(parts) != 8:
+        raise ValueError("metadata")
+    rid, id_line, id_col, v, p, lines, cols, diags = parts
+    if not _printable(rid, 200) or not rid.isprintable():
+        raise ValueError("id")
+    counts = (_nat(v), _nat(p))
+    diagnostics: list[Diagnostic] = []
+    for d in json.loads(diags) if diags else []:
+        if not (isinstance(d, dict) and type(d.get("line")) is int and type(d.get("column")) is int
+                and d["line"] >= 1 and d["column"] >= 1 and d.get("severity") in ("error", "warning")
+                and _printable(d.get("code"), 100) and _printable(d.get("message"))):
+            raise ValueError("diagnostic")
+        diagnostics.append(Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
+                                      d["severity"]))
+    if counts != (0, 0) and any(d.severity == "error" for d in diagnostics):
+        raise ValueError("findings on an invalid file")
+    # built without __init__: this runs once per unchanged file on a warm run
+    result = FileResult.__new__(FileResult)
+    result.__dict__ = {
+        "file": file, "id": rid or None, "diagnostics": diagnostics,
+        "findings_json": "[]", "counts": counts, "acts_lines": [],
+        "id_pos": (_nat(id_line), _nat(id_col)), "incident": None, "acts_cols": [],
+    }
+    if findings is not None:  # the places of acts serve only to show findings
+        decoded = json.loads(findings)
+        if not (isinstance(decoded, list) and all(map(_finding_ok, decoded))):
+            raise ValueError("findings")
+        statuses = [f["status"] for f in decoded]
+        if (statuses.count("violation"), statuses.count("possible")) != counts:
+            raise ValueError("counts")
+        result.findings_json = findings
+        result.acts_lines = _ints(lines)
+        result.acts_cols = _ints(cols)
+        if len(result.acts_lines) != len(result.acts_cols):
+            raise ValueError("acts")
+    return result
+
+
+def quiet_counts(meta: str) -> tuple[str, int, int] | None:
+    """(id, violation, possible) of a result with no diagnostics, from its metadata
+    alone; None when it has diagnostics (or is damaged: then it is decoded, and fails,
+    the ordinary way)."""
+    if not meta.endswith(_SEP):
+        return None
+    parts = meta.split(_SEP)
+    if len(parts) != 8 or not parts[0] or not parts[0].isprintable():
+        return None
+    try:
+        return parts[0], _nat(parts[3]), _nat(parts[4])
+    except ValueError:
+        return None
+
+
+def _db_path(path: str) -> str | bytes:
+    """A path as SQLite can store it: text, or UTF-8 bytes for a name that is not valid
+    Unicode (an undecodable file name arrives as lone surrogates)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")
 
 
 class Cache:
-    def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder
-        self.salt = hashlib.sha256(f"{__version__}\0{_SCHEMA}\0{salt}".encode()).hexdigest()
+    def __init__(self, folder: Path | None, salt: str, secret: bytes | None = None) -> None:
+        self.folder = folder or Path("(no user cache folder)")
+        # the clock ``dates.check_not_future`` reads (``dates.date``, patched in tests)
+        today = dates.date.today().isoformat()  # type: ignore[attr-defined]
+        self.salt = hashlib.sha256(
+            f"{__version__}\0{_SCHEMA}\0{today}\0{salt}".encode()).hexdigest()
         self.db: sqlite3.Connection | None = None
-        # path -> (size, mtime, sha, recorded, key, meta); key and meta only for this salt
-        self.index: dict[str, tuple[int, int, str, int, str | None, str | None]] = {}
-        self.pending_files: list[tuple[str, int, int, str, int, str, str, str]] = []
-        self.pending_results: list[tuple[str, str, str, str]] = []
-        self.stale = False
-        self._open()
+        self._secret = b""
+        # path -> (size, mtime, ctime, inode, sha, recorded, key, meta); key and meta
+        # only for this salt
+        self.index: dict[str, tuple[int, int, int, int, str, int, str | None, str | None]] = {}
+        self.paths: set[str | bytes] = set()  # every path row, valid or not (for pruning)
+        self.pending_files: list[tuple[str | bytes, int, int, int, int, str, int, str, str, str,
+                                       str]] = []
+        self.pending_results: list[tuple[str, str, str, str, str, str]] = []
+        self.dropped: set[str] = set()  # keys of results no path refers to any more
+        self.gone: list[str | bytes] = []
+        self.stale = False  # rows of another salt or with a bad MAC: sweep at the end
+        try:
+            if folder is None:
+                raise Refused("no user cache folder (no home folder)")
+            self._secret = secret if secret is not None else user_secret()
+            self._open()
+        except Refused as exc:
+            self._off(f"not used: {exc}")
+        except (OSError, sqlite3.Error) as exc:
+            self._off(f"not used: {getattr(exc, 'strerror', None) or exc}")
+
+    @classmethod
+    def for_dataset(cls, root: Path, salt: str, folder: Path | None = None) -> Cache:
+        """The cache of the dataset at ``root``: in ``folder`` when given (``--cache-dir``),
+        else in the user's cache folder."""
+        return cls(folder or default_folder(root), salt)
+
+    def _off(self, why: str) -> None:
+        log.warning("ihltag: the cache in %s is %s", self.folder, why)
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        self.index = {}
+
+    def _mac(self, text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=self._secret,
+                               digest_size=16).hexdigest()
+
+    def _prepare(self) -> Path:
+        """Check the folder and every name the store uses; make the folder's .gitignore
+        and the store file, never through a symlink."""
+        _own_folder(self.folder)
+        ignore = self.folder / ".gitignore"
+        if os.path.lexists(ignore):
+            _check_file(os.lstat(ignore), ignore)
+        else:
+            _write_atomic(ignore, "# created by ihltag: never commit the cache\n*\n")
+        path = self.folder / STORE
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            other = Path(f"{path}{suffix}")
+            if os.path.lexists(other):
+                _check_file(os.lstat(other), other)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
+        try:
+            _check_file(os.fstat(fd), path)
+        finally:
+            os.close(fd)
+        return path
 
     def _connect(self, path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=5, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
-            # a store written by another version of ihltag: start it anew
-            for table in ("files", "results", "findings"):
-                db.execute(f"DROP TABLE IF EXISTS {table}")
-            db.execute("VACUUM")
-            db.execute(f"PRAGMA user_version={_SCHEMA}")
-        db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
-                   "mtime INTEGER, sha TEXT, recorded INTEGER, salt TEXT, key TEXT, meta TEXT)")
-        # findings live apart from the small metadata, so a quiet run reads no findings
-        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt TEXT, "
-                   "meta TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings TEXT)")
+        before = os.lstat(path)
+        db = sqlite3.connect(path, timeout=LOCK_WAIT, isolation_level=None)
+        try:
+            after = os.lstat(path)
+            if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+                raise Refused(f"{path} was replaced while opening it")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+                # a store written by another version of ihltag: start it anew
+                db.execute("BEGIN IMMEDIATE")
+                for table in ("files", "results", "findings"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.execute(f"PRAGMA user_version={_SCHEMA}")
+                db.execute("COMMIT")
+                db.execute("VACUUM")
+            db.execute("CREATE TABLE IF NOT EXISTS files (path PRIMARY KEY, size, mtime, ctime, "
+                       "ino, sha, recorded, salt, key, meta, tag)")
+            # findings live apart from the small metadata, so a quiet run reads no findings
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt, meta, tag)")
+            db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings, tag)")
+        except BaseException:
+            db.close()
+            raise
         return db
 
-    def _open(self) -> None:
-        path = self.folder / "cache.sqlite3"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by ihltag: never commit the cache\n*\n", encoding="utf-8")
+    def _set_aside(self, path: Path) -> None:
+        """Move a corrupt store out of the way (another run may still hold it open),
+        first removing the copies set aside before: one generation is kept."""
+        self._prune_corrupt(0)
+        for suffix in ("", "-wal", "-shm"):
             try:
-                self.db = self._connect(path)
-                rows = self.db.execute("SELECT path, size, mtime, sha, recorded, salt, key, meta "
-                                       "FROM files").fetchall()
-            except sqlite3.DatabaseError:
-                # corrupt or truncated: set it aside (another run may still hold it) and start anew
-                for suffix in ("", "-wal", "-shm"):
-                    try:
-                        os.replace(f"{path}{suffix}", f"{path}{suffix}.corrupt-{os.getpid()}")
-                    except OSError:
-                        pass
-                self.db = self._connect(path)
-                rows = []
-            salt = self.salt
-            # results of another rule pack, registry or version are pruned at the end
-            self.stale = any(r[5] != salt for r in rows)
-            self.index = {r[0]: (r[1], r[2], r[3], r[4], r[6], r[7]) if r[5] == salt else
-                          (r[1], r[2], r[3], r[4], None, None) for r in rows}
-        except (OSError, sqlite3.Error):
-            self.db = None  # an unusable cache is only a slower run
+                os.replace(f"{path}{suffix}", f"{path}{suffix}.corrupt-{os.getpid()}")
+            except OSError:
+                pass
 
-    def key(self, display: str, sha: str) -> str:
-        return hashlib.sha256(f"{self.salt}\0{display}\0{sha}".encode()).hexdigest()
+    def _prune_corrupt(self, older_than: float) -> None:
+        limit = time.time() - older_than
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(STORE) and ".corrupt-" in name:
+                try:
+                    if os.lstat(self.folder / name).st_mtime <= limit:
+                        os.unlink(self.folder / name)
+                except OSError:
+                    pass
 
-    def known(self, display: str, st: os.stat_result) -> Known | None:
+    def _open(self) -> None:
+        path = self._prepare()
+        self._prune_corrupt(_CORRUPT_TTL)
+        try:
+            self.db = self._connect(path)
+            rows = self.db.execute("SELECT path, size, mtime, ctime, ino, sha, recorded, salt, "
+                                   "key, meta, tag FROM files").fetchall()
+        except sqlite3.Error as exc:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+            kind = _kind(exc)
+            if kind == "busy":
+                raise Refused(f"locked by another run for more than {LOCK_WAIT:g} s") from None
+            if kind != "corrupt":
+                raise
+            log.warning("ihltag: the cache in %s is damaged (%s): set aside, starting anew",
+                        self.folder, exc)
+            self._set_aside(path)
+            path = self._prepare()
+            self.db = self._connect(path)
+            rows = []
+        self._load(rows)
+
+    def _load(self, rows: list[tuple[Any, ...]]) -> None:
+        """The stat index, keeping only rows whose MAC checks out."""
+        salt, mac, index = self.salt, self._mac, self.index
+        for row in rows:
+            path, size, mtime, ctime, ino, sha, recorded, row_salt, key, meta, tag = row
+            self.paths.add(path)
+            if type(path) is bytes:
+                path = path.decode("utf-8", "surrogatepass")
+            if tag != mac(f"i\0{path}\0{size}\0{mtime}\0{ctime}\0{ino}\0{sha}\0{recorded}\0"
+                          f"{row_salt}\0{key}\0{meta}"):
+                self.stale = True
+                continue
+            if not (type(size) is int and type(mtime) is int and type(ctime) is int
+                    and type(ino) is int and type(recorded) is int and type(sha) is str
+                    and type(key) is str and type(meta) is str):
+                self.stale = True
+                continue
+            if row_salt == salt:
+                index[path] = (size, mtime, ctime, ino, sha, recorded, key, meta)
+            else:  # results of another rule pack, registry, version or day: pruned at the end
+                self.stale = True
+                index[path] = (size, mtime, ctime, ino, sha, recorded, None, None)
+
+    def key(self, path: str, sha: str) -> str:
+        """The key of a result: a MAC of what it depends on, so that no one without this
+        user's secret can make a row that a run would look up."""
+        return self._mac(f"k\0{self.salt}\0{path}\0{sha}")
+
+    def known(self, path: str, st: os.stat_result) -> Known | None:
         """What is recorded for an unchanged file, without reading it: its content hash,
-        and its last result's key and metadata when they were made by this rule pack,
-        registry and version (else None for both)."""
-        entry = self.index.get(display)
+        and its last result's key and metadata when they were made with this salt (else
+        None for both). Size, both times and the inode must match (an edit that keeps
+        size and mtime, as ``cp -p`` makes, changes the ctime), and the file must have
+        been last changed well before it was recorded."""
+        entry = self.index.get(path)
         if entry is None:
             return None
-        size, mtime, sha, recorded, key, meta = entry
-        if size == st.st_size and mtime == st.st_mtime_ns and mtime < recorded - _SAFE_NS:
+        size, mtime, ctime, ino, sha, recorded, key, meta = entry
+        if (size == st.st_size and mtime == st.st_mtime_ns and ctime == st.st_ctime_ns
+                and ino == st.st_ino and mtime < recorded - _SAFE_NS
+                and ctime < recorded - _SAFE_NS):
             return sha, key, meta
         return None
 
     def metadata(self, keys: list[str]) -> dict[str, str]:
-        """The metadata of those keys the store holds, asked in batches: a warm run's one
-        look-up per file (findings, much larger, are read later and only if shown)."""
+        """The metadata of those keys the store holds (with a valid MAC), asked in
+        batches: a warm run's one look-up per changed file."""
         found: dict[str, str] = {}
         if self.db is None:
             return found
+        mac = self._mac
         try:
             for i in range(0, len(keys), 900):
                 batch = keys[i:i + 900]
                 marks = ",".join("?" * len(batch))
-                found.update(self.db.execute(
-                    f"SELECT key, meta FROM results WHERE key IN ({marks})", batch).fetchall())
+                for key, salt, meta, tag in self.db.execute(
+                        f"SELECT key, salt, meta, tag FROM results WHERE key IN ({marks})", batch):
+                    if type(meta) is str and tag == mac(f"r\0{key}\0{salt}\0{meta}"):
+                        found[key] = meta
         except sqlite3.Error:
             return {}
-        return {k: v for k, v in found.items() if isinstance(v, str)}
+        return found
 
     def findings(self, keys: list[str]) -> dict[str, str]:
-        """The findings JSON of a batch of keys."""
+        """The findings JSON of a batch of keys (with a valid MAC)."""
         if self.db is None or not keys:
             return {}
+        mac = self._mac
         try:
-            rows = self.db.execute(f"SELECT key, findings FROM findings WHERE key IN "
+            rows = self.db.execute(f"SELECT key, findings, tag FROM findings WHERE key IN "
                                    f"({','.join('?' * len(keys))})", keys).fetchall()
         except sqlite3.Error:
             return {}
-        return {k: v for k, v in rows if isinstance(v, str)}
+        return {k: v for k, v, tag in rows if type(v) is str and tag == mac(f"f\0{k}\0{v}")}
 
-    def record(self, display: str, size: int, mtime: int, sha: str, key: str, meta: str) -> None:
+    def record(self, path: str, state: State, key: str, meta: str) -> None:
         """Remember a file's state and its result, for the next run's ``known``."""
-        self.pending_files.append((display, size, mtime, sha, time.time_ns(), self.salt, key, meta))
+        if self.db is None:
+            return
+        size, mtime, ctime, ino, sha = state
+        recorded = time.time_ns()
+        old = self.index.get(path)
+        if old is not None and old[6] is not None and old[6] != key:
+            self.dropped.add(old[6])  # the result of the file's previous content
+        tag = self._mac(f"i\0{path}\0{size}\0{mtime}\0{ctime}\0{ino}\0{sha}\0{recorded}\0"
+                        f"{self.salt}\0{key}\0{meta}")
+        self.pending_files.append((_db_path(path), size, mtime, ctime, ino, sha, recorded,
+                                   self.salt, key, meta, tag))
         if len(self.pending_files) >= 5000:
             self.flush(prune=False)
 
     def put(self, key: str, meta: str, findings: str) -> None:
-        self.pending_results.append((key, self.salt, meta, findings))
+        if self.db is None:
+            return
+        self.pending_results.append((key, self.salt, meta, self._mac(f"r\0{key}\0{self.salt}\0{meta}"),
+                                     findings, self._mac(f"f\0{key}\0{findings}")))
         if len(self.pending_results) >= 2000:  # bounded memory on a large cold run
             self.flush(prune=False)
 
+    def forget_others(self, paths: set[str]) -> None:
+        """After a run over the whole dataset: the rows of files that are gone."""
+        for p in self.paths:
+            text = p.decode("utf-8", "surrogatepass") if isinstance(p, bytes) else p
+            if text not in paths:
+                self.gone.append(p)
+                entry = self.index.get(text)
+                if entry is not None and entry[6] is not None:
+                    self.dropped.add(entry[6])
+
+    def _insert(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            self.db.executemany(sql, rows)  # type: ignore[union-attr]
+        except UnicodeEncodeError:  # a text SQLite cannot store: skip that row only
+            for row in rows:
+                try:
+                    self.db.execute(sql, row)  # type: ignore[union-attr]
+                except UnicodeEncodeError:
+                    pass
+
     def flush(self, prune: bool = True) -> None:
         """Write what this run learnt, in one transaction; at the end of the run
-        (``prune``) also drop the results of other rule packs, registries or versions."""
-        prune = prune and self.stale
-        if self.db is None or not (self.pending_files or self.pending_results or prune):
+        (``prune``) also drop the rows of files that are gone, the results of files'
+        earlier contents, and rows of other rule packs, registries, versions or days
+        or with a bad MAC."""
+        if self.db is None:
+            return
+        prune = prune and bool(self.stale or self.dropped or self.gone)
+        if not (self.pending_files or self.pending_results or prune):
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                self.pending_files)
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                                [r[:3] for r in self.pending_results])
-            self.db.executemany("INSERT OR REPLACE INTO findings VALUES (?, ?)",
-                                [(r[0], r[3]) for r in self.pending_results])
+            self._insert("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         self.pending_files)
+            self._insert("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                         [r[:4] for r in self.pending_results])
+            self._insert("INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
+                         [(r[0], r[4], r[5]) for r in self.pending_results])
             if prune:
-                self.db.execute("DELETE FROM results WHERE salt != ?", (self.salt,))
-                self.db.execute("DELETE FROM findings WHERE key NOT IN (SELECT key FROM results)")
+                gone = list(self.gone)
+                for i in range(0, len(gone), 900):
+                    batch = gone[i:i + 900]
+                    self.db.execute(f"DELETE FROM files WHERE path IN ({','.join('?' * len(batch))})",
+                                    batch)
+                dropped = list(self.dropped)
+                for i in range(0, len(dropped), 900):
+                    keys = dropped[i:i + 900]
+                    marks = ",".join("?" * len(keys))
+                    self.db.execute(f"DELETE FROM results WHERE key IN ({marks})", keys)
+                    self.db.execute(f"DELETE FROM findings WHERE key IN ({marks})", keys)
+                if self.stale:  # index rows of another salt stay: their hash spares a read
+                    self.db.execute("DELETE FROM results WHERE salt != ? OR key NOT IN "
+                                    "(SELECT key FROM files)", (self.salt,))
+                    self.db.execute("DELETE FROM findings WHERE key NOT IN (SELECT key FROM results)")
                 self.stale = False
+                self.gone.clear()
+                self.dropped.clear()
             self.db.execute("COMMIT")
         except sqlite3.Error:
             try:

@@ -236,15 +236,36 @@ class _Output:
             self.tmp.unlink(missing_ok=True)
 
 
+def _notices() -> None:
+    """The core's notices (a cache it will not use, and why) go to stderr, as the bare
+    message: the core logs them and never prints."""
+    import logging
+
+    logger = logging.getLogger("ihltag")
+    if any(getattr(h, "ihltag_stderr", False) for h in logger.handlers):
+        return
+
+    class Stderr(logging.Handler):
+        ihltag_stderr = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            sys.stderr.write(record.getMessage() + "\n")  # the stream of the moment
+
+    logger.addHandler(Stderr(logging.WARNING))
+
+
 def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
          keep: bool = False, only: list[Path] | None = None,
-         sink: Callable[[FileResult], None] | None = None, findings: bool = True) -> CheckRun:
+         sink: Callable[[FileResult], None] | None = None, findings: bool = True,
+         cache_dir: Path | None = None) -> CheckRun:
     """The core run, with every 'cannot be made' condition turned into exit status 2."""
     from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
 
+    if cache:
+        _notices()
     try:
         return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only,
-                         sink=sink, findings=findings)
+                         sink=sink, findings=findings, cache_dir=cache_dir)
     except (RegistryError, RulePackError) as exc:
         for d in exc.diagnostics:
             sys.stderr.write(d.plain() + "\n")
@@ -281,7 +302,11 @@ def check(
                                              "(default: the cores available).",
                                              show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
-                                           ".ihltag_cache/.")] = False,
+                                           "the cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(metavar="DIR", help="Keep the cache in "
+                                                   "this folder (default: the user's cache "
+                                                   "folder, outside the dataset).",
+                                                   show_default=False)] = None,
     skip_outside: Annotated[bool, typer.Option("--skip-outside-dataset", help="Skip files that "
                                                "belong to no dataset (no actors.yaml above "
                                                "them) instead of failing: for hooks that are "
@@ -318,7 +343,8 @@ def check(
     want = not quiet or verdict.needs_findings  # a quiet run still names what failed it
     run_args = functools.partial(_run, targets, rules or config.rules,
                                  jobs=jobs or config.jobs or default_jobs(),
-                                 cache=config.cache and not no_cache, only=only, findings=want)
+                                 cache=config.cache and not no_cache, only=only, findings=want,
+                                 cache_dir=cache_dir)
     if format is CheckFormat.text and output is None and sys.stdout.isatty():
         from rich.console import Console
 

@@ -117,7 +117,8 @@ def display_path(path: Path, base: Path) -> str:
 
 @dataclass
 class FileResult:
-    """What checking one file found; plain data so it can be cached and sent between processes."""
+    """What checking one file found; plain data so it can be cached and sent between
+    processes (the cache's encoding of it is ``cache.encode``/``decode``)."""
 
     file: str
     id: str | None = None
@@ -144,40 +145,6 @@ class FileResult:
     @property
     def valid(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
-
-    def to_cache(self) -> tuple[str, str]:
-        """(metadata, findings) as two texts for the cache. The metadata is a few fields
-        joined by a separator, not JSON: decoding it is most of a warm run's work."""
-        diags = json.dumps([d.as_dict() for d in self.diagnostics], ensure_ascii=False) \
-            if self.diagnostics else ""
-        meta = SEP.join((self.id or "", str(self.id_pos[0]), str(self.id_pos[1]),
-                          str(self.counts[0]), str(self.counts[1]),
-                          ",".join(map(str, self.acts_lines)), ",".join(map(str, self.acts_cols)),
-                          diags))
-        return meta, self.findings_json
-
-    @classmethod
-    def from_cache(cls, file: str, meta: str, findings: str | None) -> FileResult:
-        """The inverse of ``to_cache``; raises ValueError on a damaged entry. Without
-        ``findings`` (a quiet run needs only the counts) none are kept."""
-        rid, id_line, id_col, v, p, lines, cols, diags = meta.split(SEP)
-        diagnostics = [Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
-                                  d["severity"]) for d in json.loads(diags)] if diags else []
-        # built without __init__: this runs once per unchanged file on a warm run
-        result = cls.__new__(cls)
-        result.__dict__ = {
-            "file": file, "id": rid or None, "diagnostics": diagnostics,
-            "findings_json": "[]", "counts": (int(v), int(p)), "acts_lines": [],
-            "id_pos": (int(id_line), int(id_col)), "incident": None, "acts_cols": [],
-        }
-        if findings is not None:  # the places of acts serve only to show findings
-            result.findings_json = findings
-            result.acts_lines = [int(x) for x in lines.split(",")] if lines else []
-            result.acts_cols = [int(x) for x in cols.split(",")] if cols else []
-        return result
-
-
-SEP = "\x1f"  # between the fields of a cached result's metadata
 
 
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ihltag.dataset import (
-    SEP,
     DatasetError,
     FileResult,
     check_file,
@@ -67,64 +67,134 @@ class CheckRun:
 # Set in the parent before workers fork, so each worker has the compiled pack for free.
 _STATE: dict[str, Any] = {}
 
+_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+    | getattr(os, "O_CLOEXEC", 0)
+_HOLD = 64 * 1024 * 1024  # bytes read while planning, kept for the workers at most
 
-def _work(item: tuple[str, str]) -> FileResult:
-    """Check one file (in a worker process when ``--jobs`` > 1)."""
-    path, display = item
-    return check_file(Path(path), display, _STATE["registry"], _STATE["engine"],
-                      keep=_STATE.get("keep", False))
+# A file to check: path, shown path, and the bytes (with their state) when the planning
+# already read them; the worker then checks those very bytes.
+Work = tuple[str, str, bytes | None, tuple[int, int, int, int, str] | None]
+
+
+def _work(item: Work) -> tuple[FileResult, tuple[int, int, int, int, str] | None]:
+    """Check one file (in a worker process when ``--jobs`` > 1), reading it once: the
+    bytes checked are the bytes hashed, so a result is cached under the content it was
+    computed from even when the file changes during the run. Returns the state (size,
+    times, inode, hash) of those bytes when the run has a cache, for its key."""
+    path, display, raw, state = item
+    if raw is None:
+        read = _read(path)
+        if read is not None:
+            st, raw = read
+            if _STATE.get("hash"):
+                state = _state(st, raw)
+    # when the file could not be read here (a symlink, not a regular file, too large,
+    # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
+    result = check_file(Path(path), display, _STATE["registry"], _STATE["engine"], raw=raw,
+                        keep=_STATE.get("keep", False))
+    return result, state
+
+
+def _state(st: os.stat_result, raw: bytes) -> tuple[int, int, int, int, str]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+            hashlib.sha256(raw).hexdigest())
 
 
 def _read(path: str) -> tuple[os.stat_result, bytes] | None:
-    """A file's status and bytes, or None when it is too large or unreadable (a miss, and
-    ``check_file`` then reports why)."""
+    """A regular file's status and bytes, read once and never more than the size limit;
+    None for a symlink, a special file (opened without blocking: a FIFO never hangs the
+    run), a file too large or unreadable."""
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_size > MAX_BYTES:
-                return None
-            return st, fh.read()
+        fd = os.open(path, _OPEN)
     except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, MAX_BYTES + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_BYTES:  # grew past the limit while being read
+                return None
+        return st, b"".join(chunks) if len(chunks) != 1 else chunks[0]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
-def _plan(cache: Cache, items: Sequence[tuple[str, str]]
-          ) -> tuple[list[str | None], dict[str, str], dict[str, tuple[int, int, str]]]:
-    """Each file's cache key (None when it cannot be read), the metadata the cache holds
-    for those keys, and the state (size, mtime, sha) of each file whose record must be
-    renewed. An unchanged file costs a ``stat``: its key and metadata come from the
-    index read at start-up. Findings are not gathered here: they are fetched in batches
-    as the output is written, so a warm run holds no more than a cold one."""
-    keys: list[str | None] = []
+def _plan(cache: Cache, items: Sequence[tuple[str, str]], rels: Sequence[str]
+          ) -> tuple[list[str | None], dict[str, str], dict[str, tuple[int, int, int, int, str]],
+                     list[Work]]:
+    """For each file, the key of its cached result (None: to check); the metadata of
+    those results; the state of the files whose record must be renewed; and the files to
+    check, in order. An unchanged file costs an ``lstat``: its key and metadata come
+    from the index read at start-up. A file whose stat data changed is read and hashed
+    here (a touched but unchanged file is still a hit) and, when it must be checked,
+    its bytes go to the worker; a file the index does not know is read by the worker
+    alone. Findings are not gathered here: they are fetched in batches as the output is
+    written, so a warm run holds no more than a cold one."""
+    keys: list[str | None] = [None] * len(items)
     metas: dict[str, str] = {}
-    need: list[str] = []
-    renew: dict[str, tuple[int, int, str]] = {}
-    for path, display in items:
+    renew: dict[str, tuple[int, int, int, int, str]] = {}
+    todo: dict[int, Work] = {}
+    pending: list[tuple[int, str, tuple[int, int, int, int, str], bytes | None]] = []
+    hold = _HOLD
+
+    def resolve() -> None:
+        nonlocal hold
+        found = cache.metadata([cache.key(rels[i], state[4]) for i, _, state, _ in pending])
+        for i, key, state, raw in ((i, cache.key(rels[i], s[4]), s, r) for i, _, s, r in pending):
+            meta = found.get(key)
+            if meta is not None:
+                keys[i] = key
+                metas[key] = meta
+                renew[rels[i]] = state
+            elif raw is not None and len(raw) <= hold:
+                hold -= len(raw)
+                todo[i] = (*items[i], raw, state)
+            else:  # too much held already: the worker reads it again, and hashes that
+                todo[i] = (*items[i], None, None)
+        pending.clear()
+
+    for i, (path, _) in enumerate(items):
+        rel = rels[i]
         try:
-            st = os.stat(path)
+            st = os.lstat(path)
         except OSError:
-            keys.append(None)
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            todo[i] = (*items[i], None, None)
             continue
-        known = cache.known(display, st)
+        known = cache.known(rel, st)
         if known is not None:
             sha, key, meta = known
             if key is not None and meta is not None:
-                keys.append(key)
+                keys[i] = key
                 metas[key] = meta
                 continue
-        else:
+            # made with another salt: look the content up without reading it again
+            pending.append((i, rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha),
+                            None))
+        elif rel in cache.index:
             read = _read(path)
             if read is None:
-                keys.append(None)
+                todo[i] = (*items[i], None, None)
                 continue
             st, raw = read
-            sha = hashlib.sha256(raw).hexdigest()
-        key = cache.key(display, sha)
-        keys.append(key)
-        need.append(key)
-        renew[display] = (st.st_size, st.st_mtime_ns, sha)
-    metas.update(cache.metadata(need))
-    return keys, metas, renew
+            pending.append((i, rel, _state(st, raw), raw))
+        else:
+            todo[i] = (*items[i], None, None)
+        if len(pending) >= 500:
+            resolve()
+    resolve()
+    return keys, metas, renew, [todo[i] for i in sorted(todo)]
 
 
 class _Hits:
@@ -134,23 +204,27 @@ class _Hits:
                  findings: bool) -> None:
         self.cache = cache
         self.metas = metas
-        self.wanted = [k for k in keys if k is not None and k in metas] if findings else []
+        self.wanted = [k for k in keys if k is not None] if findings else []
         self.next = 0
+        self.asked: set[str] = set()
         self.batch: dict[str, str] | None = {} if findings else None
 
     def get(self, key: str, display: str) -> FileResult | None:
+        from ihltag.cache import decode
+
         found: str | None = None
         if self.batch is not None:
-            if key not in self.batch:
+            if key not in self.asked:  # a key asked for and not found is a miss, alone
                 chunk = self.wanted[self.next:self.next + 500]
                 self.next += len(chunk)
+                self.asked = set(chunk)
                 self.batch = self.cache.findings(chunk)
             found = self.batch.pop(key, None)
             if found is None:
                 return None
         try:
-            return FileResult.from_cache(display, self.metas[key], found)
-        except (KeyError, TypeError, IndexError, ValueError):
+            return decode(display, self.metas[key], found)
+        except (KeyError, TypeError, IndexError, ValueError, RecursionError):
             return None
 
 
@@ -182,7 +256,8 @@ def _registry_digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def iter_results(items: Sequence[tuple[str, str]], jobs: int) -> Iterator[FileResult]:
+def iter_results(items: Sequence[Work], jobs: int
+                 ) -> Iterator[tuple[FileResult, tuple[int, int, int, int, str] | None]]:
     if jobs <= 1 or len(items) < 2 * jobs or len(items) < 64:
         yield from map(_work, items)
         return
@@ -202,7 +277,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
               use_cache: bool = False, keep: bool = False, only: Sequence[Path] | None = None,
               base: Path | None = None,
               sink: Callable[[FileResult], None] | None = None,
-              findings: bool = True) -> CheckRun:
+              findings: bool = True, cache_dir: Path | None = None) -> CheckRun:
     """Check incident files; raise DatasetError/RegistryError/RulePackError when the run
     cannot be made. ``only`` narrows the files checked (``--since``) within ``paths``.
 
@@ -211,7 +286,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     with the corpus, which is what lets a 100k-file check stream its output. Without
     ``findings`` (a quiet run), cached results are read without their findings, and an
     unchanged file with nothing to report is only counted (``CheckRun.counted``): the
-    sink sees every file that has a diagnostic, not every file."""
+    sink sees every file that has a diagnostic, not every file. The cache lives in
+    ``cache_dir`` when given, else in the user's cache folder (see ``ihltag.cache``)."""
     base = base or Path.cwd()
     root = find_root(paths)
     registry = load_registry(root, display_root=_prefix(root, base))
@@ -226,51 +302,57 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     items = [(f, display_str(f, top)) for f in files]
     cache: Cache | None = None
     if use_cache and not keep:
-        from ihltag.cache import FOLDER, Cache
+        from ihltag.cache import Cache, encode, quiet_counts
 
-        cache = Cache(root / FOLDER, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}")
+        cache = Cache.for_dataset(
+            root, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}", cache_dir)
     duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
     run = CheckRun(root, registry, pack)
-    _STATE.update(registry=registry, engine=engine, keep=keep)
+    _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None)
     try:
-        keys: list[str | None] = [None] * len(items)
-        present: dict[str, str] = {}
-        renew: dict[str, tuple[int, int, str]] = {}
+        n = len(items)
+        keys: list[str | None] = [None] * n
+        metas: dict[str, str] = {}
+        renew: dict[str, tuple[int, int, int, int, str]] = {}
+        work: list[Work] = [(path, display, None, None) for path, display in items]
         hits = None
+        inside = str(root).rstrip(os.sep) + os.sep
+        # a result is cached under the file's path in the dataset, whatever the cwd
+        rels = [p[len(inside):] if p.startswith(inside) else p for p, _ in items] \
+            if cache is not None else []
         if cache is not None:
-            keys, present, renew = _plan(cache, items)
-            hits = _Hits(cache, keys, present, findings)
-        fresh = iter_results([item for item, key in zip(items, keys, strict=True)
-                              if key not in present], jobs)
+            keys, metas, renew, work = _plan(cache, items, rels)
+            hits = _Hits(cache, keys, metas, findings)
+        fresh = iter_results(work, jobs)
         counted = run.counted
-        for item, key in zip(items, keys, strict=True):
+        for i, item in enumerate(items):
+            key = keys[i]
             result = None
-            if not findings and key in present and present[key].endswith(SEP):
-                # unchanged, valid, no diagnostics, and no findings to show: count it
-                rid, _, _, v, p, _ = present[key].split(SEP, 5)
-                if rid and rid not in duplicates:
-                    counted[0] += 1
-                    counted[1] += int(v)
-                    counted[2] += int(p)
-                    state = renew.get(item[1])
-                    if state is not None:
-                        cache.record(item[1], *state, key, present[key])  # type: ignore[union-attr]
-                    continue
-            if key in present:
+            state = None
+            if key is not None:
+                meta = metas[key]
+                if not findings:
+                    quick = quiet_counts(meta)
+                    if quick is not None and quick[0] not in duplicates:
+                        # unchanged, valid, no diagnostics, and no findings to show: count it
+                        counted[0] += 1
+                        counted[1] += quick[1]
+                        counted[2] += quick[2]
+                        if rels[i] in renew:
+                            cache.record(rels[i], renew[rels[i]], key, meta)  # type: ignore[union-attr]
+                        continue
                 result = hits.get(key, item[1])  # type: ignore[union-attr]
                 if result is None:  # vanished or damaged since it was found: check it here
-                    result = _work(item)
+                    result, state = _work((*item, None, None))
+                elif rels[i] in renew:
+                    cache.record(rels[i], renew[rels[i]], key, meta)  # type: ignore[union-attr]
             else:
-                result = next(fresh)
-            if cache is not None and key is not None:
-                if key in present:
-                    meta = present[key]
-                else:
-                    meta, found = result.to_cache()
-                    cache.put(key, meta, found)
-                state = renew.get(item[1])
-                if state is not None:
-                    cache.record(item[1], *state, key, meta)
+                result, state = next(fresh)
+            if cache is not None and state is not None:
+                key = cache.key(rels[i], state[4])  # the hash of the bytes checked
+                meta, found = encode(result)
+                cache.put(key, meta, found)
+                cache.record(rels[i], state, key, meta)
             duplicate_ids((result,), duplicates)
             if sink is not None:
                 sink(result)
@@ -278,6 +360,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
                 result.acts_lines, result.acts_cols = [], []
             run.results.append(result)
         if cache is not None:
+            if whole and only is None:
+                cache.forget_others(set(rels))
             cache.flush()
     finally:
         _STATE.clear()

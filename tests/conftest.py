@@ -23,6 +23,15 @@ def _not_under_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own user cache folder (where ``check`` keeps its cache and
+    secret): the tests never touch the real one, nor share a cache."""
+    home = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def cli() -> Callable[..., tuple[int, str, str]]:
     """Run ``ihltag ARGS`` in-process; returns (exit code, stdout, stderr)."""

@@ -123,12 +123,15 @@ def test_strict_from_config_and_its_override(cli, project: Path) -> None:
 
 
 def test_cache_setting(cli, project: Path) -> None:
+    from ihltag.cache import STORE, default_folder
+
+    store = default_folder((project / "data").resolve()) / STORE  # type: ignore[operator]
     configure(project, 'dataset = "data"\nrules = "pack"\ncache = false\njobs = 1\n')
     assert cli("check")[0] == 0
-    assert not (project / "data" / ".ihltag_cache").exists()
+    assert not store.exists()
     configure(project, 'dataset = "data"\nrules = "pack"\n')
     assert cli("check")[0] == 0
-    assert (project / "data" / ".ihltag_cache").is_dir()
+    assert store.is_file()
 
 
 def test_other_commands_use_the_configured_dataset(cli, project: Path) -> None:

@@ -11,7 +11,6 @@ from _paths import DATASET, FIXTURES, incident
 
 from ihltag.dataset import (
     DatasetError,
-    FileResult,
     check_file,
     expand,
     find_root,
@@ -143,14 +142,3 @@ def test_every_real_incident_is_valid() -> None:
     for path in incident_files(DATASET):
         r = check_file(path, path.name, registry, None)
         assert [d.plain() for d in r.diagnostics if d.severity == "error"] == []
-
-
-def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
-    path = incident(mini_dataset, "mli-a", **{"type: looting": "type: lootting"})
-    r = check_file(path, "mli-a.yaml", load_registry(mini_dataset), None)
-    back = FileResult.from_cache("mli-a.yaml", *r.to_cache())
-    assert back.acts_lines == r.acts_lines and back.findings_json == r.findings_json
-    import dataclasses
-
-    assert set(vars(back)) == {f.name for f in dataclasses.fields(FileResult)}
-    assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos

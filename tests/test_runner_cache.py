@@ -30,9 +30,20 @@ def dataset(tmp_path: Path) -> Path:
     return root
 
 
+def _folder(root: Path) -> Path:
+    """The cache's folder for a dataset (in the test's own user cache folder)."""
+    folder = cache_mod.default_folder(root.resolve())
+    assert folder is not None
+    return folder
+
+
+def _store(root: Path) -> Path:
+    return _folder(root) / cache_mod.STORE
+
+
 def _entries(root: Path) -> int:
     """How many results the cache holds."""
-    db = sqlite3.connect(root / cache_mod.FOLDER / "cache.sqlite3")
+    db = sqlite3.connect(_store(root))
     try:
         return int(db.execute("SELECT count(*) FROM results").fetchone()[0])
     finally:
@@ -112,7 +123,7 @@ def test_new_tool_version_rechecks_everything(dataset: Path, monkeypatch: pytest
 def test_corrupt_store_is_ignored(dataset: Path, damage: str,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     clean = run_check([dataset], use_cache=True)
-    store = dataset / cache_mod.FOLDER / "cache.sqlite3"
+    store = _store(dataset)
     data = store.read_bytes()
     store.write_bytes({"truncate": data[: len(data) // 3], "garbage": b"\x00not a database" * 64,
                        "empty": b""}[damage])
@@ -128,7 +139,7 @@ def test_corrupt_store_is_ignored(dataset: Path, damage: str,
 
 def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clean = run_check([dataset], use_cache=True)
-    db = sqlite3.connect(dataset / cache_mod.FOLDER / "cache.sqlite3")
+    db = sqlite3.connect(_store(dataset))
     db.execute("UPDATE results SET meta = 'mli-x\x1f1'")  # cut short, in every row
     db.execute("UPDATE files SET meta = 'mli-x\x1f1'")
     db.commit()
@@ -136,6 +147,20 @@ def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -
     checked = _spy(monkeypatch)
     again = run_check([dataset], use_cache=True)
     assert len(checked) == len(again.results)
+    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+
+
+def test_a_damaged_findings_row_is_a_miss_for_its_file_alone(dataset: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = run_check([dataset], use_cache=True)
+    db = sqlite3.connect(_store(dataset))
+    (key,) = db.execute("SELECT key FROM findings WHERE findings != '[]' ORDER BY key").fetchone()
+    db.execute("UPDATE findings SET findings = '[]' WHERE key = ?", (key,))  # its MAC fails
+    db.commit()
+    db.close()
+    checked = _spy(monkeypatch)
+    again = run_check([dataset], use_cache=True)
+    assert len(checked) == 1
     assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
 
 
@@ -149,14 +174,23 @@ def test_touched_but_unchanged_file_is_still_a_hit(dataset: Path,
     assert checked == []
 
 
-def test_cache_is_never_committed(dataset: Path) -> None:
-    run_check([dataset], use_cache=True)
-    assert (dataset / cache_mod.FOLDER / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+def test_cache_lives_outside_the_dataset(dataset: Path, tmp_path: Path, cli: CliRun) -> None:
+    before = sorted(p.relative_to(dataset) for p in dataset.rglob("*"))
+    code, _, _ = cli("check", str(dataset))
+    assert code == 0
+    assert sorted(p.relative_to(dataset) for p in dataset.rglob("*")) == before
+    assert _entries(dataset) == len(list(dataset.rglob("mli-*.yaml")))
+    # a chosen folder is never committed by mistake
+    chosen = tmp_path / "chosen"
+    code, _, _ = cli("check", str(dataset), "--cache-dir", str(chosen))
+    assert code == 0 and (chosen / cache_mod.STORE).is_file()
+    assert (chosen / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_no_cache_writes_nothing(dataset: Path, cli: CliRun) -> None:
     code, _, _ = cli("check", str(dataset), "--no-cache")
     assert code == 0
+    assert not _folder(dataset).parent.exists()
     assert not (dataset / cache_mod.FOLDER).exists()
 
 
@@ -185,8 +219,8 @@ def test_jobs_give_identical_output(tmp_path: Path, cli: CliRun) -> None:
 
 
 def test_store_of_another_layout_is_replaced(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = dataset / cache_mod.FOLDER
-    folder.mkdir()
+    folder = _folder(dataset)
+    folder.mkdir(parents=True)
     db = sqlite3.connect(folder / "cache.sqlite3")
     db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, a, b, c, d)")  # an older layout
     db.commit()
@@ -204,6 +238,8 @@ def test_unchanged_files_are_not_read_again(dataset: Path, monkeypatch: pytest.M
     old = 1_600_000_000 * 10**9
     for path in dataset.rglob("*.yaml"):
         os.utime(path, ns=(old, old))
+    # the ctime just changed: trust it at once (the one-second margin is not tested here)
+    monkeypatch.setattr(cache_mod, "_SAFE_NS", 0)
     run_check([dataset], use_cache=True)  # records every file
     reads: list[str] = []
     real = runner._read
@@ -239,3 +275,19 @@ def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun)
     assert code == 1 and "kiling" in out
     code, out, _ = cli("check", str(dataset), "-q", "-f", "json")
     assert json.loads(out)["summary"] == full.summary()
+
+
+def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
+    from _paths import incident
+
+    from ihltag.dataset import FileResult, check_file
+    from ihltag.registry import load_registry
+
+    path = incident(mini_dataset, "mli-a", **{"type: looting": "type: lootting"})
+    r = check_file(path, "mli-a.yaml", load_registry(mini_dataset), None)
+    back = cache_mod.decode("mli-a.yaml", *cache_mod.encode(r))
+    assert back.acts_lines == r.acts_lines and back.findings_json == r.findings_json
+    import dataclasses
+
+    assert set(vars(back)) == {f.name for f in dataclasses.fields(FileResult)}
+    assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos
