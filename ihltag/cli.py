@@ -182,7 +182,8 @@ def _in_datasets(paths: list[Path]) -> list[Path]:
     """The paths that belong to a dataset; exit 0 when none does (nothing to check)."""
     from ihltag.dataset import root_of
 
-    kept = [p for p in paths if not p.exists() or root_of(p) is not None]
+    # lexists: a path that cannot be reached is kept, for find_root to say why (D10)
+    kept = [p for p in paths if not os.path.lexists(p) or root_of(p) is not None]
     if not kept:
         sys.stderr.write("ihltag: no dataset file among the paths given; nothing to check\n")
         raise typer.Exit(0)
@@ -512,7 +513,12 @@ def explain(
 
     target = Path(incident)
     dataset = _dataset_paths(paths, config)
-    if not target.is_file():
+    try:
+        is_file = target.is_file()
+    except OSError as exc:  # a folder on its way may not be read (issue 12, D10)
+        fail(f"{os.fsencode(incident).decode('utf-8', 'backslashreplace')}: cannot be reached "
+             f"({exc.strerror or exc}): check the permissions of the folders on its way")
+    if not is_file:
         found = find_incident(incident, dataset)
         if found is None:
             fail(f"no incident '{incident}' in {', '.join(map(str, dataset))}")

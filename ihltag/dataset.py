@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ihltag.diagnostics import Diagnostic, did_you_mean
+from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt
 from ihltag.models import Incident
 from ihltag.registry import UNIDENTIFIED, Registry
 from ihltag.validation import validate
 from ihltag.vocab import DEPRECATED
-from ihltag.yamlsafe import YamlError, decode, locate, parse_text, read_file
+from ihltag.yamlsafe import YamlError, decode, inside, locate, parse_text, read_file
 
 REGISTRY_FILES = frozenset({"actors.yaml", "conflicts.yaml"})
 SUFFIXES = (".yaml", ".yml")
@@ -32,17 +33,44 @@ class DatasetError(Exception):
     """The run cannot be made (missing path, no dataset root): exit 2."""
 
 
+def _reach(path: Path) -> Path:
+    """The absolute path of a given file or folder, its folders' links resolved but not
+    a link it is itself (``check x.yaml`` with ``x.yaml`` a link to a secret must be
+    refused as a file of the dataset, not read where it points). DatasetError when it
+    does not exist or cannot be reached (a folder on the way that may not be read)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise DatasetError(f"{_shown(path)}: no such file or folder") from None
+    except OSError as exc:
+        raise DatasetError(f"{_shown(path)}: cannot be reached ({exc.strerror or exc}): check the "
+                           "permissions of the folders on its way") from None
+    return _resolved(path)
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute, its folders' links resolved, itself too unless it is a link
+    to a file (``_reach``)."""
+    absolute = Path(os.path.abspath(path))
+    if os.path.islink(absolute) and not os.path.isdir(absolute):
+        return absolute.parent.resolve() / absolute.name
+    return absolute.resolve()
+
+
+def _shown(path: Path | str) -> str:
+    """A path for a message: an undecodable byte in a file name is shown escaped."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def find_root(paths: Iterable[Path]) -> Path:
     """The dataset root: walking up from the given paths to the folder with actors.yaml."""
     roots: set[Path] = set()
     for path in paths:
-        if not path.exists():
-            raise DatasetError(f"{path}: no such file or folder")
-        root = root_of(path)
+        root = root_of(_reach(path))
         if root is not None:
             roots.add(root)
         else:
-            raise DatasetError(f"no dataset root above {path}: no folder on the way up holds "
+            raise DatasetError(f"no dataset root above {_shown(path)}: no folder on the way up holds "
                                "actors.yaml (see docs/incident-format.md)")
     if len(roots) > 1:
         raise DatasetError("the paths belong to different datasets: "
@@ -52,7 +80,7 @@ def find_root(paths: Iterable[Path]) -> Path:
 
 def root_of(path: Path) -> Path | None:
     """The folder with actors.yaml at or above ``path``, if any."""
-    start = path.resolve()
+    start = _resolved(path)
     here = start if start.is_dir() else start.parent
     for folder in (here, *here.parents):
         if (folder / "actors.yaml").is_file():
@@ -62,13 +90,27 @@ def root_of(path: Path) -> Path | None:
 
 def walk(folder: str, root: str) -> Iterator[str]:
     """Incident file paths (strings: a large dataset is walked without Path objects) under
-    ``folder``, in a stable order, leaving out the registries at the dataset ``root``."""
-    for dirpath, dirnames, filenames in os.walk(folder):
+    ``folder``, in a stable order, leaving out the registries at the dataset ``root``.
+
+    A folder that cannot be read, and a link to a folder (links are not followed), are
+    yielded too, in their place: checking them reports why their files were not checked
+    (``check_file``), so nothing is skipped in silence.
+    """
+    failed: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=lambda e: failed.append(
+            e.filename if isinstance(e.filename, str) else folder)):
+        yield from failed
+        failed.clear()
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         at_root = dirpath == root
         for name in sorted(filenames):
             if name.endswith(SUFFIXES) and not (at_root and name in REGISTRY_FILES):
                 yield f"{dirpath}{os.sep}{name}"
+        for name in dirnames:  # a link to a folder outside the dataset is refused
+            path = f"{dirpath}{os.sep}{name}"
+            if os.path.islink(path) and not inside(path, root):
+                yield path
+    yield from failed
 
 
 def incident_files(folder: Path, root: Path | None = None) -> Iterator[Path]:
@@ -84,9 +126,7 @@ def expand_str(paths: Iterable[Path], root: Path) -> list[str]:
     top = str(root)
     registries = {os.path.join(top, name) for name in REGISTRY_FILES}
     for path in paths:
-        if not path.exists():
-            raise DatasetError(f"{path}: no such file or folder")
-        resolved = path.resolve()
+        resolved = _reach(path)
         items = walk(str(resolved), top) if resolved.is_dir() else iter([str(resolved)])
         for item in items:
             if item in registries or item in seen:
@@ -104,7 +144,12 @@ def display_str(path: str, base: str) -> str:
     """``display_path`` for strings: relative to ``base`` when inside it."""
     prefix = base.rstrip(os.sep) + os.sep
     shown = path[len(prefix):] if path.startswith(prefix) else path
+    if not shown.isascii() and _UNDECODABLE.search(shown):
+        shown = _shown(shown)  # never a lone surrogate in what is printed or cached
     return shown.replace(os.sep, "/") if os.sep != "/" else shown
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # how Python keeps bytes that are not UTF-8
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -160,7 +205,7 @@ def check_references(incident: Incident, registry: Registry, doc_root: Any, file
             if registry.resolve(p.actor) is None:
                 line, col = locate(doc_root, (*where, i, "actor"))
                 out.append(Diagnostic(file, line, col, "unknown-actor",
-                                      f"actor '{p.actor}' is not in actors.yaml"
+                                      f"actor '{excerpt(p.actor)}' is not in actors.yaml"
                                       f"{registry.hint(p.actor)} (use 'unidentified' when the "
                                       "perpetrator is not known)"))
     out.extend(_response_checks([(r.actor, r.source) for r in incident.responses or ()],
@@ -168,7 +213,7 @@ def check_references(incident: Incident, registry: Registry, doc_root: Any, file
     if incident.conflict is not None and incident.conflict not in registry.conflicts:
         line, col = locate(doc_root, ("conflict",))
         out.append(Diagnostic(file, line, col, "unknown-conflict",
-                              f"conflict '{incident.conflict}' is not in conflicts.yaml"
+                              f"conflict '{excerpt(incident.conflict)}' is not in conflicts.yaml"
                               f"{did_you_mean(incident.conflict, registry.conflicts)}"))
     return out
 
@@ -181,7 +226,7 @@ def _response_checks(responses: list[tuple[Any, Any]], sources: int | None,
     for i, (actor, source) in enumerate(responses):
         if isinstance(actor, str) and actor and registry.resolve(actor) is None:
             out.append(Diagnostic(file, *locate(doc_root, ("responses", i, "actor")),
-                                  "unknown-actor", f"responses[{i}].actor '{actor}' is not in "
+                                  "unknown-actor", f"responses[{i}].actor '{excerpt(actor)}' is not in "
                                   f"actors.yaml{registry.hint(actor)} (a response is what an "
                                   "actor of the registry said)"))
         if (sources and isinstance(source, int) and not isinstance(source, bool)
@@ -244,7 +289,8 @@ def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: 
             if (isinstance(actor, str) and actor and actor.casefold() != UNIDENTIFIED
                     and registry.resolve(actor) is None):
                 out.append(Diagnostic(file, *locate(doc_root, (*where, i, "actor")),
-                                      "unknown-actor", f"actor '{actor}' is not in actors.yaml"
+                                      "unknown-actor", f"actor '{excerpt(actor)}' is not in "
+                                      "actors.yaml"
                                       f"{registry.hint(actor)} (use 'unidentified' when the "
                                       "perpetrator is not known)"))
     responses, sources = data.get("responses"), data.get("sources")
@@ -255,7 +301,7 @@ def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: 
     conflict = data.get("conflict")
     if isinstance(conflict, str) and conflict and conflict not in registry.conflicts:
         out.append(Diagnostic(file, *locate(doc_root, ("conflict",)), "unknown-conflict",
-                              f"conflict '{conflict}' is not in conflicts.yaml"
+                              f"conflict '{excerpt(conflict)}' is not in conflicts.yaml"
                               f"{did_you_mean(conflict, registry.conflicts)}"))
     return out
 
@@ -263,14 +309,47 @@ def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: 
 _ID = re.compile(r"[a-z][a-z0-9-]{2,79}\Z")
 
 
+def refusal(path: str, display: str, root: str | None) -> Diagnostic | None:
+    """Why ``path`` is no incident file to read, or None: a name that is not UTF-8 (it can
+    be neither shown faithfully nor match an id), a link leading out of the dataset
+    ``root``, or a folder that ``walk`` could not read or would not follow."""
+    if not path.isascii() and _UNDECODABLE.search(path):
+        return Diagnostic(display, 1, 1, "file-name", "this file name is not valid UTF-8 "
+                          "(undecodable bytes are shown as \\x..): rename the file to its id")
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # reading it says why
+    # only the last step can be a link: ``walk`` follows none, the root and the folders
+    # of a given path are resolved (``_reach``)
+    if root is not None and stat.S_ISLNK(mode) and not inside(path, root):
+        return Diagnostic(display, 1, 1, "outside-dataset", "this is a link that leads outside "
+                          "the dataset; it is not followed (put the file itself in the dataset)")
+    if stat.S_ISDIR(mode):
+        try:
+            os.scandir(path).close()
+            why = "it could not be read"
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+        return Diagnostic(display, 1, 1, "unreadable", f"cannot read this folder ({why}): the "
+                          "files in it were not checked")
+    return None
+
+
 def check_file(path: Path, display: str, registry: Registry, engine: Any,
-               raw: bytes | None = None, keep: bool = False) -> FileResult:
+               raw: bytes | None = None, keep: bool = False, root: str | None = None
+               ) -> FileResult:
     """Read, validate and evaluate one incident file. Never raises on bad input.
 
     Cross-file checks (duplicate ids) are the runner's: this result depends only on the
     file's bytes, the registries and the rule pack, which is what makes it cacheable.
+    With the dataset ``root``, a file that leads out of it is refused unread.
     """
     result = FileResult(display)
+    refused = refusal(str(path), display, root)
+    if refused is not None:
+        result.diagnostics = [refused]
+        return result
     try:
         doc = (read_file(path, display) if raw is None
                else parse_text(display, decode(display, raw)))
@@ -326,5 +405,7 @@ def id_index(root: Path, base: Path, files: Iterable[str] | None = None) -> dict
         files = [display_str(p, top) for p in walk(str(root), str(root))]
     index: dict[str, list[str]] = {}
     for shown in files:
+        if not shown.endswith(SUFFIXES):
+            continue  # a folder that could not be read (see ``walk``)
         index.setdefault(shown.rsplit("/", 1)[-1].rsplit(".", 1)[0], []).append(shown)
     return {k: v for k, v in index.items() if len(v) > 1}

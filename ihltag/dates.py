@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-_PART = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+from ihltag.diagnostics import excerpt
+
+# ASCII digits only: ``\d`` would accept Arabic-Indic and other digits, which no tool
+# reading the file as a date expects.
+_PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,20 +34,24 @@ class Span:
 def _one(text: str) -> tuple[date, date]:
     m = _PART.match(text)
     if not m:
-        raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+        raise ValueError(f"'{excerpt(text)}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY "
+                         "(with the digits 0-9)")
     year = int(m[1])
+    if year < 1:
+        raise ValueError(f"'{text}': there is no year 0 (1 BC is followed by AD 1); the "
+                         "earliest year is 0001")
     if m[2] is None:
         return date(year, 1, 1), date(year, 12, 31)
     month = int(m[2])
     if not 1 <= month <= 12:
-        raise ValueError(f"'{text}': month {month} does not exist")
+        raise ValueError(f"'{excerpt(text)}': month {month} does not exist")
     if m[3] is None:
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     day = int(m[3])
     try:
         d = date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}': {year}-{month:02d} has no day {day}") from None
+        raise ValueError(f"'{excerpt(text)}': {year}-{month:02d} has no day {day}") from None
     return d, d
 
 
@@ -55,7 +63,7 @@ def parse_span(text: str) -> Span:
         start, _ = _one(left.strip())
         r_start, end = _one(right.strip())
         if r_start < start:
-            raise ValueError(f"date range '{text}' ends before it starts")
+            raise ValueError(f"date range '{excerpt(text)}' ends before it starts")
         return Span(start, end, text)
     start, end = _one(text.strip())
     return Span(start, end, text)
@@ -64,4 +72,4 @@ def parse_span(text: str) -> Span:
 def check_not_future(span: Span, today: date | None = None) -> None:
     today = today or date.today()
     if span.start > today:
-        raise ValueError(f"date '{span.text}' is in the future")
+        raise ValueError(f"date '{excerpt(span.text)}' is in the future")

@@ -7,6 +7,12 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# A message quotes at most this much of a value, and is never longer than MAX_MESSAGE:
+# a value may be a whole file (a scalar that is the entire document, or a link to a
+# secret), and messages go to CI logs, code hosts and SARIF uploads.
+EXCERPT = 60
+MAX_MESSAGE = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -18,6 +24,10 @@ class Diagnostic:
     code: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:  # the last guard: whatever a message quotes
+            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + " … (message cut)")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
@@ -77,3 +87,22 @@ def closest(word: str, choices: object) -> str | None:
 def did_you_mean(word: str, choices: object) -> str:
     hint = closest(word, choices)
     return f"; did you mean '{hint}'?" if hint else ""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """At most ``limit`` characters of a value for a message, on one line.
+
+    Control characters are escaped (a line break in a value must not make the message
+    span lines, nor an escape sequence reach a terminal); a longer value is cut and its
+    length said, so that no message can echo a whole file.
+    """
+    cut = text[:limit]
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+    return shown if len(text) <= limit else f"{shown}… ({len(text)} characters)"
+
+
+def show(value: object, limit: int = EXCERPT) -> str:
+    """``repr`` of a value as a bounded excerpt (numbers too large to print are described)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3000:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    return excerpt(repr(value), limit)

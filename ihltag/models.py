@@ -25,6 +25,7 @@ from pydantic import (
 
 from ihltag import vocab
 from ihltag.dates import Span, check_not_future, parse_span
+from ihltag.diagnostics import excerpt
 
 if TYPE_CHECKING:  # mypy sees plain text; pydantic sees the Literal of each vocabulary
     ActType: TypeAlias = str
@@ -80,7 +81,7 @@ def _valid_date(text: str) -> str:
 
 def _single_date(text: str) -> str:
     if "/" in text:
-        raise ValueError(f"'{text}' is a range; a single date is expected here")
+        raise ValueError(f"'{excerpt(text)}' is a range; a single date is expected here")
     return _valid_date(text)
 
 
@@ -141,7 +142,10 @@ def _credibility(value: Any) -> Any:
 DateText = Annotated[str, BeforeValidator(_date_text), AfterValidator(_valid_date)]
 SingleDate = Annotated[str, BeforeValidator(_date_text), AfterValidator(_single_date)]
 Url = Annotated[str, AfterValidator(_url)]
-Count = Annotated[StrictInt, Field(ge=0)]
+# Bounds on every number (issue 12, D5): a count above a billion persons is a typo, and
+# unbounded integers crash what adds them up and draws them (report sums, charts).
+MAX_COUNT = 10**9
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 Text = Annotated[str, Field(min_length=1)]
 
 

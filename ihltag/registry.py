@@ -6,6 +6,7 @@ sources spell them every way (``Jama’a``, ``JAMA'A``, ``Tilé``/``Tile``).
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -134,7 +135,7 @@ class Registry:
 def _load_list(path: Path, model: type[Actor] | type[Conflict], display: str
                ) -> tuple[Document | None, list[Any], list[Diagnostic]]:
     try:
-        doc = read_file(path, display)
+        doc = read_file(path, display, root=path.parent)  # no link out of the dataset
     except YamlError as exc:
         return None, [], exc.diagnostics
     if not isinstance(doc.data, list):
@@ -160,7 +161,7 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
     for name, model in (("actors.yaml", Actor), ("conflicts.yaml", Conflict)):
         path = root / name
         display = f"{display_root}{name}"
-        if not path.is_file():
+        if not os.path.lexists(path):  # anything else there is read, or refused, with a reason
             diags.append(Diagnostic(display, 1, 1, "missing-registry",
                                     f"the dataset root {root} has no {name}"))
             continue
@@ -191,14 +192,14 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
                 loc: tuple[int | str, ...] = ((i, "aliases", j - 2) if j >= 2
                                               else (i, "name" if j else "id"))
                 diags.append(Diagnostic(a_name, *at(actors_doc, loc), "duplicate-alias",
-                                        f"name '{name}' is already used by actor '{prev[0]}'"))
+                                        f"name '{excerpt(name)}' is already used by actor '{prev[0]}'"))
             elif not prev:
                 owner[key] = (actor.id, i)
                 reg.names[key] = actor.id
     for i, actor in enumerate(loaded["actors.yaml"]):
         if actor.supports and actor.supports not in reg.actors:
             diags.append(Diagnostic(a_name, *at(actors_doc, (i, "supports")), "unknown-actor",
-                                    f"supports '{actor.supports}', which is not an actor id"
+                                    f"supports '{excerpt(actor.supports)}', which is not an actor id"
                                     f"{did_you_mean(actor.supports, reg.actors)}"))
     for i, conflict in enumerate(loaded["conflicts.yaml"]):
         if conflict.id in reg.conflicts:
@@ -208,7 +209,7 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
         for j, party in enumerate(conflict.parties):
             if party not in reg.actors:
                 diags.append(Diagnostic(c_name, *at(conflicts_doc, (i, "parties", j)),
-                                        "unknown-actor", f"party '{party}' is not an actor id"
+                                        "unknown-actor", f"party '{excerpt(party)}' is not an actor id"
                                         f"{did_you_mean(party, reg.actors)}"))
     if diags:
         raise RegistryError(diags)

@@ -26,7 +26,7 @@ from ihltag.diagnostics import Diagnostic
 from ihltag.models import Url
 from ihltag.rulelang import ConditionError, Node, compile_condition, diagnostic
 from ihltag.validation import validate
-from ihltag.yamlsafe import Document, YamlError, locate, read_file
+from ihltag.yamlsafe import Document, YamlError, decode, locate, parse_text, read_bytes
 
 Status = Literal["violation", "possible"]
 
@@ -222,10 +222,16 @@ def default_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _doc(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+def _doc(path: Path, folder: Path, digest: Any) -> tuple[Document | None, list[Diagnostic]]:
+    """One rule file, read once (size-checked first, bounded, a regular file inside the
+    pack's folder: issue 12 D1, D2, D16) and added to the pack's digest."""
+    name = str(path)
     try:
-        return read_file(path, str(path)), []
+        raw = read_bytes(path, name, root=folder, scope="the rules folder")[1]
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        return parse_text(name, decode(name, raw)), []
     except YamlError as exc:
+        digest.update(path.name.encode() + b"\0\0")
         return None, exc.diagnostics
 
 
@@ -234,15 +240,15 @@ def load_pack(folder: Path | None = None) -> RulePack:
     folder = folder or default_folder()
     if not folder.is_dir():
         raise RulePackError([Diagnostic(str(folder), 1, 1, "rules", "the rules folder does not exist")])
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")
+                   and (p.is_symlink() or not p.is_dir()))  # a FIFO or a link is refused, not skipped
     digest = hashlib.sha256()
     diags: list[Diagnostic] = []
     sets: dict[str, list[str]] = {}
     world: dict[str, Any] = {}
     docs: list[Document] = []
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        doc, found = _doc(path)
+        doc, found = _doc(path, folder, digest)
         diags.extend(found)
         if doc is None:
             continue

@@ -91,7 +91,7 @@ def _work(item: Work) -> tuple[FileResult, tuple[int, int, int, int, str] | None
     # when the file could not be read here (a symlink, not a regular file, too large,
     # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
     result = check_file(Path(path), display, _STATE["registry"], _STATE["engine"], raw=raw,
-                        keep=_STATE.get("keep", False))
+                        keep=_STATE.get("keep", False), root=_STATE.get("root"))
     return result, state
 
 
@@ -308,7 +308,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
             root, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}", cache_dir)
     duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
     run = CheckRun(root, registry, pack)
-    _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None)
+    _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None,
+                  root=str(root))
     try:
         n = len(items)
         keys: list[str | None] = [None] * n

@@ -14,12 +14,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ihltag.diagnostics import Diagnostic, did_you_mean
-from ihltag.yamlsafe import Document, locate
+from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt, show
+from ihltag.yamlsafe import MAX_INT_DIGITS, Document, locate
 
 M = TypeVar("M", bound=BaseModel)
 
 _QUOTED = re.compile(r"'([^']*)'")
+_DIGITS = re.compile(r"[-+]?[0-9]+\Z")
 _LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind",
            "demand_to": "'demand_to' value"}
 _DATE_FIELDS = frozenset({"date", "start", "end", "from"})
@@ -106,7 +107,7 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tu
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         hint = did_you_mean(str(name), parent.model_fields) if parent else ""
-        return "unknown-key", f"unknown key '{name}'{hint}", True
+        return "unknown-key", f"unknown key '{excerpt(str(name))}'{hint}", True
     if kind == "missing":
         return "missing-key", f"missing required key '{where}'", False
     if kind == "literal_error":
@@ -118,11 +119,15 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tu
         hint = did_you_mean(str(value), choices)
         if not hint:
             hint = f" (allowed: {shown})"
-        return "unknown-value", f"{where}: unknown {label} '{value}'{hint}", False
+        return "unknown-value", f"{where}: unknown {label} '{excerpt(str(value))}'{hint}", False
     if kind in {"bool_type", "bool_parsing"}:
-        extra = (f" ('{value}' is text here: YAML booleans are only true and false)"
+        extra = (f" ('{excerpt(value)}' is text here: YAML booleans are only true and false)"
                  if isinstance(value, str) else "")
         return "wrong-type", f"{where} must be true or false{extra}", False
+    if (kind == "int_type" and isinstance(value, str) and len(value) > MAX_INT_DIGITS
+            and _DIGITS.match(value)):
+        # a plain number too long to read as one (yamlsafe.MAX_INT_DIGITS)
+        return "invalid-value", f"{where} is far too large a number ({len(value)} digits)", False
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return "wrong-type", f"{where} must be a whole number, not {_show(value)}", False
     if kind in {"float_type", "float_parsing"}:
@@ -163,7 +168,7 @@ def _show(value: Any) -> str:
     """A value as the file writes it (``true``, not Python's ``True``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value)
+    return show(value)
 
 
 def _shape(value: Any) -> str:
@@ -173,16 +178,16 @@ def _shape(value: Any) -> str:
         return "a list"
     if value is None:
         return "empty"
-    return repr(value)
+    return show(value)
 
 
 def _pattern_help(name: str, value: Any) -> str:
     if name == "id":
-        return (f"'{value}' is not a valid id: use lowercase letters, digits and '-', "
+        return (f"'{excerpt(str(value))}' is not a valid id: use lowercase letters, digits and '-', "
                 "3 to 80 characters, starting with a letter")
     if name == "country":
-        return f"'{value}' is not an ISO 3166-1 alpha-3 country code (such as MLI)"
-    return f"'{value}' does not have the expected form"
+        return f"'{excerpt(str(value))}' is not an ISO 3166-1 alpha-3 country code (such as MLI)"
+    return f"'{excerpt(str(value))}' does not have the expected form"
 
 
 def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
@@ -234,6 +239,9 @@ def _redact(message: str, value: Any) -> str:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
         withheld = "(value withheld: confidential source)"
         message = message.replace(repr(value), withheld).replace(f"'{value}'", withheld)
+        # or quoted as a bounded excerpt (diagnostics.excerpt)
+        message = message.replace(show(value), withheld).replace(f"'{excerpt(str(value))}'",
+                                                                   withheld)
         # unquoted, only as a whole token: a value '1' must not eat 'sources[1]'
         message = re.sub(rf"(?<![\w.\[]){re.escape(str(value))}(?![\w\]])", withheld, message)
     return message

@@ -17,7 +17,9 @@ numbers are looked up only when there is something to report.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ihltag.diagnostics import Diagnostic
+from ihltag.diagnostics import Diagnostic, excerpt
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64  # an incident nests 4 levels; deep nesting only crashes parsers
@@ -39,6 +41,10 @@ _MAP = "ihltag:map"
 _STANDARD = frozenset({_STR, _SEQ, _MAP})
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+# Plain integers longer than this stay text: Python refuses to convert more than 4,300
+# digits (a denial of service guard), and no field holds a number near this; the models
+# then report the value as out of bounds, with its place.
+MAX_INT_DIGITS = 100
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -140,6 +146,8 @@ def _plain(value: str) -> Any:
         # a number only when it reads back as written: `reference: 12.10` (a paragraph)
         # must not become 12.1; number fields accept the text form anyway
         if _INT.match(value):
+            if len(value) > MAX_INT_DIGITS:
+                return value
             number: int | float = int(value)
         elif _FLOAT.match(value):
             number = float(value)
@@ -167,7 +175,7 @@ class _Builder:
         tag = node.tag
         if tag != _PLAIN and tag not in _STANDARD:
             shown = "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
-            self.error(node, "yaml-tag", f"tag '{shown}' is not allowed: incident files are plain "
+            self.error(node, "yaml-tag", f"tag '{excerpt(shown)}' is not allowed: incident files are plain "
                        "data (remove the tag)")
             return None
         if isinstance(node, ScalarNode):
@@ -202,6 +210,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
+        firsts: dict[str, Node] | None = None
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 self.error(key_node, "yaml-key", "a key must be a plain word, not a list or "
@@ -217,9 +226,13 @@ class _Builder:
                 self.build(key_node)  # reports the tag
                 continue
             if key in out:
-                first = next(k for k, _ in node.value if k.value == key)
-                self.error(key_node, "yaml-duplicate-key", f"key '{key}' appears twice in this "
-                           f"mapping (first on line {_where(first)[0]}); keep one")
+                if firsts is None:  # built once per mapping: many duplicates stay linear
+                    firsts = {}
+                    for k, _ in node.value:
+                        if type(k) is ScalarNode:
+                            firsts.setdefault(k.value, k)
+                self.error(key_node, "yaml-duplicate-key", f"key '{excerpt(key)}' appears twice "
+                           f"in this mapping (first on line {_where(firsts[key])[0]}); keep one")
                 continue
             out[key] = self.value(value_node)
         return out
@@ -315,12 +328,12 @@ def _anchors(path: str, text: str) -> list[Diagnostic]:
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
                 found.append(Diagnostic(path, *_where(event, odd), "yaml-anchor",
-                                        f"anchor '&{anchor}' is not allowed: incident files "
-                                        "use no anchors or aliases"))
+                                        f"anchor '&{excerpt(anchor)}' is not allowed: incident "
+                                        "files use no anchors or aliases"))
             elif isinstance(event, yaml.AliasEvent):
                 found.append(Diagnostic(path, *_where(event, odd), "yaml-alias",
-                                        f"alias '*{anchor}' is not allowed: write the value out "
-                                        "in full"))
+                                        f"alias '*{excerpt(str(anchor))}' is not allowed: write "
+                                        "the value out in full"))
     except yaml.YAMLError:
         pass
     finally:
@@ -452,26 +465,100 @@ def parse_text(path: str, text: str) -> Document:
     return Document(path, data, root, text)
 
 
-def read_file(path: Path, display: str | None = None) -> Document:
-    """Read, decode and parse one file, enforcing the size limit before reading it."""
+def inside(path: str | Path, root: str | Path) -> bool:
+    """Whether ``path``, links followed, lies inside the folder ``root`` (links followed).
+
+    A pull request can add a link to ``~/.ssh/id_rsa`` named ``x.yaml``: reading it would
+    put the secret into error messages and CI logs. Only what lies in the dataset (or the
+    rule pack) is data.
+    """
+    real = os.path.realpath(path)
+    top = os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _refuse(name: str, code: str, message: str) -> YamlError:
+    return YamlError([Diagnostic(name, 1, 1, code, message)])
+
+
+def _too_large(name: str, size: int) -> YamlError:
+    return _refuse(name, "too-large", f"file is {size / 1048576:.1f} MiB; the limit is 1 MiB "
+                   "per file (split it)")
+
+
+def read_bytes(path: str | Path, display: str | None = None, root: str | Path | None = None,
+               limit: int = MAX_BYTES, scope: str = "the dataset") -> tuple[os.stat_result, bytes]:
+    """The status and bytes of a regular file of at most ``limit`` bytes, or ``YamlError``.
+
+    With ``root``, a file that lies outside that folder (``scope``, through a link) is refused, and
+    the message says nothing of what the link points to. A FIFO, a device or a socket is
+    refused, checked on the opened descriptor (opened non-blocking, so a FIFO with no
+    writer cannot hang the open); and no more than ``limit`` + 1 bytes are ever read,
+    whatever the size the file claims (``/dev/zero`` and ``/proc`` files claim 0).
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError([Diagnostic(name, 1, 1, "too-large", f"file is "
-                                        f"{size / 1048576:.1f} MiB; the limit is 1 MiB per "
-                                        "file (split it)")])
-        raw = path.read_bytes()
+        # only the last step can lead out: the callers' folders are real (``dataset.walk``
+        # follows no link) or resolved (the root, the folders of a given path)
+        if root is not None and os.path.islink(path) and not inside(path, root):
+            raise _refuse(name, "outside-dataset", f"this is a link that leads outside {scope}; "
+                          f"it is not followed (put the file itself in {scope})")
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # refused before it is even opened
+            raise _refuse(name, "not-a-file", f"this is {_kind(st.st_mode)}, not a regular "
+                          "file: it is not read")
+        if st.st_size > limit:
+            raise _too_large(name, st.st_size)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _NOCTTY | _CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):  # replaced between the two looks
+                raise _refuse(name, "not-a-file", f"this is {_kind(st.st_mode)}, not a "
+                              "regular file: it is not read")
+            if st.st_size > limit:
+                raise _too_large(name, st.st_size)
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:  # it grew since
+            raise _too_large(name, len(raw))
+        return st, raw
     except OSError as exc:
-        raise YamlError([Diagnostic(name, 1, 1, "unreadable", f"cannot read the file: "
-                                    f"{exc.strerror or exc}")]) from None
-    return parse_text(name, decode(name, raw))
+        what = "folder" if os.path.isdir(path) else "file"
+        raise _refuse(name, "unreadable", f"cannot read the {what}: {exc.strerror or exc}"
+                      + (" (the files in it were not checked)" if what == "folder" else "")
+                      ) from None
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOCTTY = getattr(os, "O_NOCTTY", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: Path, display: str | None = None, root: str | Path | None = None,
+              scope: str = "the dataset") -> Document:
+    """Read, decode and parse one file, enforcing the size limit before reading it
+    (see ``read_bytes``)."""
+    name = display or str(path)
+    return parse_text(name, decode(name, read_bytes(path, name, root, scope=scope)[1]))
 
 
 def locate(root: Node | None, loc: tuple[int | str, ...], key: bool = False) -> tuple[int, int]:
     """Line and column (1-based) of the node at ``loc``; the deepest existing node wins.
 
     With ``key`` the mapping key itself is located (for unknown keys) rather than its value.
+    A large mapping is indexed on its first look-up, so that locating one error per key
+    (80,000 unknown keys) stays linear in the file rather than quadratic.
     """
     node = root
     if node is None:
@@ -480,10 +567,9 @@ def locate(root: Node | None, loc: tuple[int | str, ...], key: bool = False) -> 
         last = i == len(loc) - 1
         nxt: Node | None = None
         if isinstance(node, MappingNode):
-            for k, v in node.value:
-                if isinstance(k, ScalarNode) and k.value == str(part):
-                    nxt = k if (last and key) else v
-                    break
+            pair = _keys(node).get(str(part))
+            if pair is not None:
+                nxt = pair[0] if (last and key) else pair[1]
         elif (isinstance(node, SequenceNode) and isinstance(part, int)
               and 0 <= part < len(node.value)):
             nxt = node.value[part]
@@ -492,3 +578,15 @@ def locate(root: Node | None, loc: tuple[int | str, ...], key: bool = False) -> 
         node = nxt
     mark = node.start_mark
     return mark.line + 1, mark.column + 1
+
+
+def _keys(node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    """The mapping's first (key, value) node pair of each key text, kept on the node."""
+    index: dict[str, tuple[Node, Node]] | None = getattr(node, "_ihltag_keys", None)
+    if index is None:
+        index = {}
+        for k, v in node.value:
+            if isinstance(k, ScalarNode):
+                index.setdefault(k.value, (k, v))
+        node._ihltag_keys = index  # type: ignore[attr-defined]
+    return index

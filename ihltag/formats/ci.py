@@ -62,7 +62,8 @@ class Locator:
 
     def path(self, shown: str) -> str:
         """Repository-relative POSIX path; else relative to ``base``; else absolute."""
-        full = (self.base / shown).resolve()
+        joined = self.base / shown  # the file itself may be a link: never name its target
+        full = joined.parent.resolve() / joined.name
         for anchor in (self.top, self.base):
             if anchor is None:
                 continue
