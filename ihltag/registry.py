@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ihltag.dates import Span
-from ihltag.diagnostics import Diagnostic, closest, did_you_mean, suggestions
+from ihltag.diagnostics import Diagnostic, closest, did_you_mean, excerpt, suggestions
 from ihltag.models import Act, Actor, Conflict, Incident
 from ihltag.validation import diagnostics as pyd_diagnostics
 from ihltag.vocab import PARTY_KINDS
