@@ -110,6 +110,11 @@ RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="DIR",
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Incident files or folders (default: "
                                                        "the configured dataset).", metavar="PATH",
                                                        show_default=False)]
+PresumptionsOpt = Annotated[bool | None, typer.Option(
+    "--presumptions/--no-presumptions", help="Apply the rules' declared presumptions (Rules 6 "
+    "and 10: in doubt, persons are civilians and civilian objects are not in military use); "
+    "--no-presumptions gives the strict reading, in which those facts stay unknown (default: "
+    "[tool.ihltag] presumptions, else on).", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write here instead of "
                                                 "standard output.", show_default=False)]
@@ -167,6 +172,11 @@ def _config() -> Config:
         return load()
     except ConfigError as exc:
         fail(str(exc))
+
+
+def _presumptions(option: bool | None, config: Config) -> bool:
+    """The command line's choice, else the project's ([tool.ihltag] presumptions)."""
+    return config.presumptions if option is None else option
 
 
 def _dataset_paths(paths: list[Path] | None, config: Config) -> list[Path]:
@@ -258,7 +268,7 @@ def _notices() -> None:
 def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
          keep: bool = False, only: list[Path] | None = None,
          sink: Callable[[FileResult], None] | None = None, findings: bool = True,
-         cache_dir: Path | None = None) -> CheckRun:
+         cache_dir: Path | None = None, presumptions: bool = True) -> CheckRun:
     """The core run, with every 'cannot be made' condition turned into exit status 2."""
     from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
 
@@ -266,7 +276,8 @@ def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = Fal
         _notices()
     try:
         return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only,
-                         sink=sink, findings=findings, cache_dir=cache_dir)
+                         sink=sink, findings=findings, cache_dir=cache_dir,
+                         presumptions=presumptions)
     except (RegistryError, RulePackError) as exc:
         for d in exc.diagnostics:
             sys.stderr.write(d.plain() + "\n")
@@ -312,6 +323,7 @@ def check(
                                                "belong to no dataset (no actors.yaml above "
                                                "them) instead of failing: for hooks that are "
                                                "handed every YAML file.")] = False,
+    presumptions: PresumptionsOpt = None,
 ) -> None:
     """Validate incident files and registries, then run every rule on every valid incident."""
     config = _config()
@@ -345,7 +357,8 @@ def check(
     run_args = functools.partial(_run, targets, rules or config.rules,
                                  jobs=jobs or config.jobs or default_jobs(),
                                  cache=config.cache and not no_cache, only=only, findings=want,
-                                 cache_dir=cache_dir)
+                                 cache_dir=cache_dir,
+                                 presumptions=_presumptions(presumptions, config))
     if format is CheckFormat.text and output is None and sys.stdout.isatty():
         from rich.console import Console
 
@@ -418,13 +431,15 @@ def report(
     bom: Annotated[bool, typer.Option("--bom/--no-bom", help="CSV: begin with a UTF-8 byte-order "
                                       "mark, so that spreadsheets read accents right.")] = True,
     rules: RulesOpt = None,
+    presumptions: PresumptionsOpt = None,
 ) -> None:
     """The annotated violation report: findings by actor and rule, with sources as notes."""
     config = _config()
     format = _format_for(output, format, ReportFormat, ReportFormat.terminal)
     from ihltag.report import ReportError, ReportOptions, build_report, render
 
-    run = _run(_dataset_paths(paths, config), rules or config.rules, keep=True)
+    run = _run(_dataset_paths(paths, config), rules or config.rules, keep=True,
+               presumptions=_presumptions(presumptions, config))
     options = ReportOptions(
         actors=actor or [], rules=rule or [], conflicts=conflict or [], date_from=date_from,
         date_to=date_to, regions=region or [], status=status.value,
@@ -506,6 +521,7 @@ def explain(
     paths: Annotated[list[Path] | None, typer.Option("--dataset", metavar="DIR",
                                                      help="Dataset folder.")] = None,
     rules: RulesOpt = None,
+    presumptions: PresumptionsOpt = None,
 ) -> None:
     """Every rule's evaluation of every act of one incident, including why rules did not fire."""
     config = _config()
@@ -523,14 +539,15 @@ def explain(
         if found is None:
             fail(f"no incident '{incident}' in {', '.join(map(str, dataset))}")
         target = found
-    run = _run([target], rules or config.rules, keep=True)
+    strict = not _presumptions(presumptions, config)
+    run = _run([target], rules or config.rules, keep=True, presumptions=not strict)
     result = run.results[0]
     if result.incident is None:
         for d in result.diagnostics:
             sys.stderr.write(d.plain() + "\n")
         fail("the incident is invalid; fix it first", 1)
     only = {_lookup(run.pack, name).id for name in rule} if rule else None
-    sys.stdout.write(explain_incident(run, result, only))
+    sys.stdout.write(explain_incident(run, result, only, presumptions=not strict))
 
 
 class ActorsFormat(str, Enum):

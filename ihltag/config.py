@@ -1,8 +1,9 @@
 """``[tool.ihltag]`` in the nearest ``pyproject.toml``: project defaults for every command.
 
 Keys: ``dataset`` (path), ``rules`` (path), ``fail-on`` (violation|possible), ``strict``
-(bool), ``jobs`` (int), ``cache`` (bool). Paths are relative to the pyproject.toml.
-Command-line options override them.
+(bool), ``jobs`` (int), ``cache`` (bool), ``presumptions`` (bool: false gives the strict
+reading, in which the rules' declared presumptions are off). Paths are relative to the
+pyproject.toml. Command-line options override them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KEYS = {"dataset", "rules", "fail-on", "strict", "jobs", "cache"}
+KEYS = {"dataset", "rules", "fail-on", "strict", "jobs", "cache", "presumptions"}
 
 
 class ConfigError(Exception):
@@ -27,6 +28,7 @@ class Config:
     jobs: int | None = None
     cache: bool = True
     source: Path | None = None
+    presumptions: bool = True
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -71,11 +73,12 @@ def load(start: Path | None = None) -> Config:
     fail_on = section.get("fail-on")
     if fail_on is not None and fail_on not in ("violation", "possible"):
         raise ConfigError(f"{path}: [tool.ihltag] fail-on must be 'violation' or 'possible'")
-    for key in ("strict", "cache"):
+    for key in ("strict", "cache", "presumptions"):
         if key in section and not isinstance(section[key], bool):
             raise ConfigError(f"{path}: [tool.ihltag] {key} must be true or false")
     jobs = section.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"{path}: [tool.ihltag] jobs must be a whole number ≥ 1")
     return Config(as_path("dataset"), as_path("rules"), fail_on, bool(section.get("strict", False)),
-                  jobs, bool(section.get("cache", True)), path)
+                  jobs, bool(section.get("cache", True)), path,
+                  bool(section.get("presumptions", True)))

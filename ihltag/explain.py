@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ihltag.dataset import FileResult, expand, find_root
 from ihltag.engine import Engine, Finding
+from ihltag.formats.ci import group_text, to_decide, war_crime_texts
 from ihltag.rules import Rule
 
 
@@ -59,19 +60,33 @@ def find_incident(name: str, dataset: Sequence[Path]) -> Path | None:
     return None
 
 
-def explain_incident(run, result: FileResult, only: set[str] | None) -> str:  # type: ignore[no-untyped-def]
+def explain_incident(run, result: FileResult, only: set[str] | None,  # type: ignore[no-untyped-def]
+                     presumptions: bool = True) -> str:
     incident = result.incident
     assert incident is not None
-    engine = Engine(run.pack, run.registry)
+    engine = Engine(run.pack, run.registry, presumptions=presumptions)
     nexus = run.registry.nexus(incident)
     lines = [f"{incident.id} — {incident.title}", f"{result.file}", "",
              f"party: {_tri(nexus.party)}; nexus: {_tri(nexus.nexus)} ({nexus.why})",
-             f"conflicts: {', '.join(c.id for c in nexus.conflicts) or 'none'}", ""]
+             f"conflicts: {', '.join(c.id for c in nexus.conflicts) or 'none'}",
+             f"law in force on {incident.date}: {_law(nexus.law)}"]
+    if not presumptions:
+        lines.append("presumptions: off (--no-presumptions): omitted facts stay unknown")
+    lines.append("")
     findings = engine.evaluate(incident, everything=True, only=only)
     for i, act in enumerate(incident.acts):
         desc = f"{act.type} on {act.target}" + (f" by {act.means}" if act.means else "")
         lines.append(f"acts[{i}] (line {result.acts_lines[i]}): {desc}")
-        for f in (f for f in findings if f.act == i):
+        if act.perpetrators:
+            own = run.registry.act_nexus(incident, act, nexus)
+            who = ", ".join(f"{p.actor} ({p.attribution})" for p in act.perpetrators)
+            lines.append(f"  its own perpetrators: {who}; party: {_tri(own.party)}; nexus: "
+                         f"{_tri(own.nexus)} ({own.why}); law in force: {_law(own.law)}")
+        mine = [f for f in findings if f.act == i]
+        possible = [f.as_dict() for f in mine if f.status == "possible"]
+        if possible:
+            lines.append(f"  {group_text(i, possible)}")
+        for f in mine:
             lines.extend(_finding(f))
         lines.append("")
     return _join(lines)
@@ -81,14 +96,30 @@ def _tri(v: bool | None) -> str:
     return "unknown" if v is None else str(v).lower()
 
 
+def _law(law: tuple[str, ...] | None) -> str:
+    if law is None:
+        return "not established (no single conflict fits, or its law is not recorded)"
+    return ", ".join(law) or "none recorded"
+
+
 def _finding(f: Finding) -> list[str]:
+    d = f.as_dict()
     verdict = f.status.upper() if f.status else "no finding"
+    if d.get("presumed"):
+        verdict += " (presumed)"
     lines = [f"  {f.rule} {f.title}: {verdict}" + (f" — {f.note}" if f.note else "")]
-    for label, items in (("element", f.elements), ("exception", f.exceptions)):
+    for label, items in (("element", d["elements"]), ("exception", d["exceptions"])):
         for e in items:
-            lines.append(f"    {label} {e.id} = {e.value}: {e.description}")
-            if e.because:
-                lines.append(f"      because {e.because}")
-    if f.status and f.war_crime:
-        lines.append(f"    war crime: {f.war_crime}")
+            lines.append(f"    {label} {e['id']} = {e['value']}: {e['description']}")
+            if e["because"]:
+                lines.append(f"      because {e['because']}")
+            if e.get("default"):
+                kind = str(e["default"]).replace("_", " ")
+                lines.append(f"      decided by a declared default ({kind}): {e.get('basis', '')}")
+    if f.status == "possible":
+        facts = to_decide(d)
+        if facts:
+            lines.append(f"    to decide, record: {', '.join(facts)}")
+    for text in war_crime_texts(d):
+        lines.append(f"    {text}")
     return lines

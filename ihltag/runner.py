@@ -277,7 +277,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
               use_cache: bool = False, keep: bool = False, only: Sequence[Path] | None = None,
               base: Path | None = None,
               sink: Callable[[FileResult], None] | None = None,
-              findings: bool = True, cache_dir: Path | None = None) -> CheckRun:
+              findings: bool = True, cache_dir: Path | None = None,
+              presumptions: bool = True) -> CheckRun:
     """Check incident files; raise DatasetError/RegistryError/RulePackError when the run
     cannot be made. ``only`` narrows the files checked (``--since``) within ``paths``.
 
@@ -292,7 +293,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     root = find_root(paths)
     registry = load_registry(root, display_root=_prefix(root, base))
     pack = load_pack(rules_dir)
-    engine = Engine(pack, registry)
+    engine = Engine(pack, registry, presumptions=presumptions)
     files = expand_str(paths, root)
     whole = [p.resolve() for p in paths] == [root]
     if only is not None:
@@ -305,7 +306,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
         from ihltag.cache import Cache, encode, quiet_counts
 
         cache = Cache.for_dataset(
-            root, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}", cache_dir)
+            root, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}"
+            f"\0presumptions={presumptions}", cache_dir)  # the strict reading: its own results
     duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
     run = CheckRun(root, registry, pack)
     _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None,

@@ -153,7 +153,7 @@ def test_json_shape(cli: Cli, bad_dataset: Path, monkeypatch: pytest.MonkeyPatch
     code, out, _ = cli("check", ".", "--no-cache", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["version"] == 1
+    assert data["version"] == 2
     summary = data["summary"]
     assert {k: summary[k] for k in ("files", "invalid", "incidents", "errors", "warnings")} == {
         "files": 4, "invalid": 2, "incidents": 2, "errors": 3, "warnings": 1}

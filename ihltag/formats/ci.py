@@ -81,15 +81,94 @@ def act_position(result: FileResult, act: int) -> tuple[int, int]:
     return line, col
 
 
+def actors_text(f: dict[str, Any]) -> str:
+    return ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"]) or "unknown"
+
+
+def presumed_text(f: dict[str, Any]) -> str:
+    """``presumed (<basis>)`` when a presumption decided the finding, else empty."""
+    if not f.get("presumed"):
+        return ""
+    bases: list[str] = []
+    for e in f["elements"] + f["exceptions"]:
+        basis = e.get("basis")
+        if e.get("default") == "presumption" and basis and basis not in bases:
+            bases.append(basis)
+    return f"presumed ({' '.join(bases)})" if bases else "presumed"
+
+
+def war_crimes_of(f: dict[str, Any]) -> list[dict[str, str]]:
+    """The finding's ``{provision, text}`` war-crime entries, only ever on a violation
+    (whatever a hand-made finding holds: a provision beside a ``possible`` would mislead).
+    A finding of rule pack v1 has only ``war_crime``, a provision or "None (…)"."""
+    if f["status"] != "violation":
+        return []
+    if "war_crimes" in f:
+        return list(f["war_crimes"])
+    old = f.get("war_crime")
+    if not old or str(old).lower().startswith("none") or f.get("presumed"):
+        return []
+    return [{"provision": old, "text": f"may amount to a war crime under {old}"}]
+
+
+def war_crime_texts(f: dict[str, Any]) -> list[str]:
+    """"may amount to a war crime under …" for each provision (see ``war_crimes_of``)."""
+    return [w["text"] for w in war_crimes_of(f)]
+
+
+def to_decide(f: dict[str, Any]) -> list[str]:
+    """The facts that would decide a ``possible`` finding (findings made before rule pack
+    v2 have no ``decide``: their unknown elements stand in)."""
+    if "decide" in f:
+        return list(f["decide"])
+    return [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
+
+
+def by_act(findings: list[dict[str, Any]]) -> list[tuple[int, list[dict[str, Any]],
+                                                          list[dict[str, Any]]]]:
+    """(act, its violations, its possible findings), acts in the order findings name them."""
+    acts: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    for f in findings:
+        pair = acts.setdefault(f["act"], ([], []))
+        pair[0 if f["status"] == "violation" else 1].append(f)
+    return [(act, v, p) for act, (v, p) in acts.items()]
+
+
+def group_text(act: int, possible: list[dict[str, Any]]) -> str:
+    """One review flag for all of an act's ``possible`` findings (ihl-rules.md, "Review
+    flags, grouped"): ``possible: CIHL-1, CIHL-11 on acts[0] — to decide, record: …``."""
+    rules = ", ".join(f["rule"] for f in possible)
+    facts: list[str] = []
+    for f in possible:
+        facts.extend(x for x in to_decide(f) if x not in facts)
+    parts = [f"to decide, record: {', '.join(facts)}"] if facts else []
+    flags = [f["rule"] for f in possible if not to_decide(f)]
+    if flags:
+        parts.append(f"{', '.join(flags)}: a flag for review (the decisive judgement is not "
+                     "a recorded fact)")
+    return f"possible: {rules} on acts[{act}] — {'; '.join(parts)}"
+
+
 def finding_message(result: FileResult, f: dict[str, Any]) -> str:
     """One paragraph a reviewer can act on without opening another tool."""
-    actors = ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"]) or "unknown"
     text = (f"{f['status']}: {f['rule']} {f['title']} — {result.id} acts[{f['act']}] "
-            f"by {actors}.")
-    if f.get("war_crime"):
-        text += f" War crime: {f['war_crime']}."
-    unknown = [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
-    if unknown:
-        text += f" Still unknown: {', '.join(unknown)}."
+            f"by {actors_text(f)}.")
+    presumed = presumed_text(f)
+    if presumed:
+        text += f" {presumed[0].upper()}{presumed[1:]}."
+    wars = war_crime_texts(f)
+    if wars:
+        joined = "; ".join(wars)
+        text += f" {joined[0].upper()}{joined[1:]}."
+    if f["status"] != "violation":
+        facts = to_decide(f)
+        if facts:
+            text += f" To decide, record: {', '.join(facts)}."
     text += f" Details: ihltag explain {result.id} --rule {f['rule']}"
     return text
+
+
+def group_message(result: FileResult, act: int, possible: list[dict[str, Any]]) -> str:
+    """The grouped review flag of one act, for annotations."""
+    return (f"{group_text(act, possible)}. In {result.id}, by {actors_text(possible[0])}. "
+            f"Details: ihltag explain {result.id}")

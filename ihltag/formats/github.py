@@ -1,13 +1,21 @@
 """``--format github``: workflow commands that GitHub Actions turns into annotations.
 
 GitHub shows only about ten annotations of each level per step, so errors come first,
-then warnings, then findings (as notices), and one closing notice gives the counts and
-says where the rest are: every command stays in the job log.
+then warnings, then findings (as notices: one per violation, and one per act for all its
+``possible`` findings, which are one question for a researcher), and one closing notice
+gives the counts and says where the rest are: every command stays in the job log.
 """
 
 from __future__ import annotations
 
-from ihltag.formats.ci import Locator, act_position, code_title, finding_message
+from ihltag.formats.ci import (
+    Locator,
+    act_position,
+    by_act,
+    code_title,
+    finding_message,
+    group_message,
+)
 from ihltag.formats.text import summary_line
 from ihltag.runner import CheckRun
 
@@ -42,12 +50,20 @@ def render(run: CheckRun, quiet: bool = False) -> str:
     shown = 0
     if not quiet:
         for r in run.results:
-            for f in r.findings:
-                line, col = act_position(r, f["act"])
-                out.append(command("notice", finding_message(r, f), file=where.path(r.file),
-                                   line=line, col=col,
-                                   title=f"{f['status']} {f['rule']} {f['title']}"))
-                shown += 1
+            # per act: a notice per violation, and one for all its possible findings
+            for act, violations, possible in by_act(r.findings):
+                line, col = act_position(r, act)
+                for f in violations:
+                    out.append(command("notice", finding_message(r, f), file=where.path(r.file),
+                                       line=line, col=col,
+                                       title=f"{f['status']} {f['rule']} {f['title']}"))
+                    shown += 1
+                if possible:
+                    rules = ", ".join(f["rule"] for f in possible)
+                    out.append(command("notice", group_message(r, act, possible),
+                                       file=where.path(r.file), line=line, col=col,
+                                       title=f"possible {rules} (for review)"))
+                    shown += 1
     total = len(diags) + shown
     rest = ("; GitHub shows about ten annotations of each level per step: all "
             f"{total} are in this job's log, or run 'ihltag check' locally"

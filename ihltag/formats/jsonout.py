@@ -1,4 +1,6 @@
-"""``--format json``: the shape documented in cli.md (version 1).
+"""``--format json``: the shape documented in cli.md (version 2: rule pack v2's
+``war_crimes``, ``presumed`` and ``decide`` on findings, ``default`` and ``basis`` on
+elements and exceptions).
 
 ``JsonStream`` writes each incident as its result arrives, so a large corpus is never
 held in memory; ``render`` builds the same document from a finished run.
@@ -13,6 +15,7 @@ from ihltag.dataset import FileResult
 from ihltag.runner import CheckRun
 
 _quote = json.encoder.encode_basestring
+VERSION = 2
 
 
 def _incident(r: FileResult) -> str:
@@ -21,7 +24,7 @@ def _incident(r: FileResult) -> str:
 
 
 class JsonStream:
-    """Writes ``{"version": 1, "incidents": [...], "errors": [...], "summary": {...}}``."""
+    """Writes ``{"version": 2, "incidents": [...], "errors": [...], "summary": {...}}``."""
 
     def __init__(self, out: TextIO, quiet: bool = False) -> None:
         self.out = out
@@ -33,7 +36,7 @@ class JsonStream:
     def _start(self) -> None:
         # not before the first result: a run that cannot be made leaves no half document
         if not self.started:
-            self.out.write('{"version": 1, "incidents": [')
+            self.out.write(f'{{"version": {VERSION}, "incidents": [')
             self.started = True
 
     def file(self, r: FileResult) -> None:
@@ -59,7 +62,7 @@ def as_data(run: CheckRun, quiet: bool = False) -> dict[str, Any]:
     errors = [d.as_dict() for d in run.diagnostics if not (quiet and d.severity == "warning")]
     incidents = [{"id": r.id, "file": r.file, "findings": r.findings}
                  for r in run.results if r.id is not None and r.valid]
-    return {"version": 1, "summary": run.summary(), "errors": errors,
+    return {"version": VERSION, "summary": run.summary(), "errors": errors,
             "incidents": [] if quiet else incidents}
 
 

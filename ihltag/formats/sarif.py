@@ -14,7 +14,15 @@ from typing import Any
 from urllib.parse import quote
 
 from ihltag import __version__
-from ihltag.formats.ci import Locator, act_position, code_title, finding_message
+from ihltag.formats.ci import (
+    Locator,
+    act_position,
+    code_title,
+    finding_message,
+    to_decide,
+    war_crime_texts,
+    war_crimes_of,
+)
 from ihltag.rules import Rule
 from ihltag.runner import CheckRun
 
@@ -43,7 +51,10 @@ def rule_markdown(rule: Rule) -> str:
         lines += [f"- `{c.id}`: {c.description}" for c in rule.exceptions]
     lines += ["", "Citations:", "",
               f"- ICRC, Customary IHL Database, [Rule {rule.number}]({rule.icrc})"]
-    lines += [f"- War crime: {provision}" for _, provision in rule.war_crime]
+    for cond, provision in rule.war_crime:
+        where = "" if cond is None else ", where its condition holds"
+        lines.append(f"- On a violation that no presumption decided{where}, may amount to a "
+                     f"war crime under: {provision}")
     if rule.related:
         lines.append(f"- Related rules: {', '.join(rule.related)}")
     lines += ["", f"Applies in: {', '.join(sorted(rule.applies_to))}; the strongest finding "
@@ -117,6 +128,7 @@ def as_data(run: CheckRun, quiet: bool = False, where: Locator | None = None) ->
         for r in run.results:
             for f in r.findings:
                 line, col = act_position(r, f["act"])
+                wars = war_crime_texts(f)
                 result: dict[str, Any] = {
                     "ruleId": f["rule"], "level": LEVELS[f["status"]],
                     "message": {"text": finding_message(r, f)},
@@ -124,7 +136,11 @@ def as_data(run: CheckRun, quiet: bool = False, where: Locator | None = None) ->
                     "partialFingerprints": {"ihltagFinding/v1": _fingerprint(
                         f["rule"], r.id, f["act"])},
                     "properties": {"status": f["status"], "incident": r.id, "act": f["act"],
-                                   "actors": f["actors"], "war_crime": f["war_crime"]},
+                                   "actors": f["actors"],
+                                   "war_crime": f["war_crime"] if wars else None,
+                                   "war_crimes": war_crimes_of(f),
+                                   "presumed": bool(f.get("presumed")),
+                                   "decide": to_decide(f) if f["status"] != "violation" else []},
                 }
                 if f["rule"] in index:
                     result["ruleIndex"] = index[f["rule"]]

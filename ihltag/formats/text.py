@@ -11,26 +11,35 @@ from typing import Any
 
 from ihltag.dataset import FileResult
 from ihltag.diagnostics import plural
+from ihltag.formats.ci import actors_text, by_act, group_text, presumed_text, to_decide, war_crime_texts
 from ihltag.runner import CheckRun
 from ihltag.safetext import one_line, path
 
 
 def finding_line(file: str, line: int, f: dict[str, Any], column: int = 1) -> str:
-    actors = ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"])
-    unknown = [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
-    why = f"; unknown: {', '.join(unknown)}" if unknown else ""
+    """A violation (or, for callers that want one line per finding, any finding)."""
+    why = ""
+    if f["status"] != "violation":
+        unknown = to_decide(f)
+        why = f"; to decide, record: {', '.join(unknown)}" if unknown else ""
+    presumed = presumed_text(f)
+    wars = war_crime_texts(f)
     return (f"{path(file)}:{line}:{column}: " + one_line(
-        f"{f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] by {actors}{why}"))
+        f"{f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] by {actors_text(f)}{why}"
+        + (f"; {presumed}" if presumed else "") + (f"; {'; '.join(wars)}" if wars else "")))
 
 
 def result_lines(r: FileResult, quiet: bool = False) -> list[str]:
+    """The file's diagnostics, then per act: one line per violation and one line for all
+    its ``possible`` findings (the rules and the facts that would decide them)."""
     out = [d.plain() for d in r.diagnostics if not (quiet and d.severity == "warning")]
     if not quiet and r.counts != (0, 0):
-        for f in r.findings:
-            act = f["act"]
+        for act, violations, possible in by_act(r.findings):
             line = r.acts_lines[act] if act < len(r.acts_lines) else 1
             column = r.acts_cols[act] if act < len(r.acts_cols) else 1
-            out.append(finding_line(r.file, line, f, column))
+            out.extend(finding_line(r.file, line, f, column) for f in violations)
+            if possible:
+                out.append(f"{path(r.file)}:{line}:{column}: " + one_line(group_text(act, possible)))
     return out
 
 
@@ -64,7 +73,8 @@ def rich_sink(console: Any, quiet: bool = False) -> Callable[[FileResult], None]
             loc, _, rest = line.partition(": ")
             text = Text()
             text.append(loc + ": ", style="dim")
-            text.append(rest, style=_STYLES.get(rest.split("[", 1)[0], ""))
+            word = rest.split("[", 1)[0].split(":", 1)[0]  # error[..], violation[..], possible:
+            text.append(rest, style=_STYLES.get(word, ""))
             console.print(text, highlight=False, soft_wrap=True)
 
     return sink

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ihltag.dates import Span, parse_span
 from ihltag.diagnostics import suggestions
+from ihltag.formats.ci import presumed_text, war_crime_texts, war_crimes_of
 from ihltag.registry import UNIDENTIFIED, Registry, fold
 from ihltag.report.redact import WITHHELD, Redactor, redactor_for
 from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, INVOLVEMENT, SOURCE_KINDS, TARGETS
@@ -46,20 +47,29 @@ METHOD = (
     "Each finding applies one rule of customary international humanitarian law (the ICRC "
     "Customary IHL Study) to one act recorded in an incident file. A rule is a list of "
     "elements that must all hold and of exceptions that would defeat it; each is true, "
-    "false or unknown, and a fact the file does not record is unknown, never assumed. "
-    "A finding is a violation when every element is established by the recorded facts "
-    "and no exception holds or remains open. It is possible when nothing recorded rules "
-    "the rule out but at least one element or exception is unknown, or when the rule "
-    "turns on a judgment the data never records (such as excessiveness in an attack): "
-    "'possible' is a flag for review and further investigation, not a conclusion that "
-    "the law was broken. The confidence shown beside each actor comes from how the act "
-    "was attributed (confirmed or claimed: high; alleged: medium; suspected: low); it is "
-    "about who did it, not about whether the conduct was unlawful. Casualty totals add "
-    "the best estimate of each incident (or its lowest figure where there is no best "
-    "estimate) and show the sums of the lowest and highest figures as a range; an "
-    "incident counted under several rules is counted once. Sources marked confidential "
-    "are left out unless the report says otherwise on its first line, and places marked "
-    "sensitive are shown only by country and region."
+    "false or unknown, and a fact the file does not record is unknown, never assumed. A "
+    "finding is a violation when every element is established by the recorded facts and "
+    "no exception holds or remains open. It is possible when nothing recorded rules the "
+    "rule out but at least one element or exception is unknown, or when the rule turns on"
+    " a judgment the data never records (such as excessiveness in an attack): 'possible' "
+    "is a flag for review and further investigation, not a conclusion that the law was "
+    "broken. Where a rule declares a presumption (Rules 6 and 10: in case of doubt, a "
+    "person is a civilian and an object normally dedicated to civilian purposes is not "
+    "used for military action), a finding that the presumption decided is marked "
+    "presumed, with its legal basis; the strict reading (--no-presumptions) leaves those "
+    "facts unknown. A war-crime provision is shown only on a violation that no "
+    "presumption decided and whose condition holds, worded 'may amount to a war crime "
+    "under', and never on a possible finding; no finding is labelled a crime against "
+    "humanity, which needs a widespread or systematic attack that no single act "
+    "establishes. Each incident is read under the law in force on its date. The "
+    "confidence shown beside each actor comes from how the act was attributed (confirmed "
+    "or claimed: high; alleged: medium; suspected: low); it is about who did it, not "
+    "about whether the conduct was unlawful. Casualty totals add the best estimate of "
+    "each incident (or its lowest figure where there is no best estimate) and show the "
+    "sums of the lowest and highest figures as a range; an incident counted under several"
+    " rules is counted once. Sources marked confidential are left out unless the report "
+    "says otherwise on its first line, and places marked sensitive are shown only by "
+    "country and region."
 )
 
 
@@ -352,8 +362,10 @@ def _actor_info(key: str, registry: Registry) -> dict[str, Any]:
 
 
 def _rule_info(rule: Rule) -> dict[str, Any]:
+    # no list of the rule's provisions here: a provision is shown only on the violations
+    # whose condition holds (each finding's ``war_crimes``), never beside a possible one
     return {"id": rule.id, "title": rule.title, "text": rule.text, "icrc": rule.icrc,
-            "war_crime": [p for _, p in rule.war_crime], "max_status": rule.max_status}
+            "max_status": rule.max_status}
 
 
 def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
@@ -381,6 +393,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
     # 1. Select findings, keeping the incident each came from.
     selected: list[tuple[Any, dict[str, Any], list[str]]] = []
     nexus_of: dict[str, list[str]] = {}
+    law_of: dict[str, list[str] | None] = {}
     for r in valid:
         inc = r.incident
         assert inc is not None
@@ -388,10 +401,13 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             continue
         if wanted_regions is not None and fold(inc.location.admin1 or "") not in wanted_regions:
             continue
-        conflicts = [c.id for c in registry.nexus(inc).conflicts]
+        nexus = registry.nexus(inc)
+        conflicts = [c.id for c in nexus.conflicts]
         if wanted_conflicts is not None and not wanted_conflicts & set(conflicts):
             continue
         nexus_of[inc.id] = conflicts
+        # only the law in force on the incident's date (ihl-rules.md, "Applicable law by date")
+        law_of[inc.id] = None if nexus.law is None else [_law_words(x) for x in nexus.law]
         for f in r.findings:
             if STATUS_ORDER.get(f["status"], 0) < lowest:
                 continue
@@ -461,6 +477,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             "place": _place(loc, options.exact_places),
             "title": text.text(inc.title), "summary": text.text(" ".join(inc.summary.split())),
             "conflicts": nexus_of.get(inc.id, []),
+            "law": law_of.get(inc.id),
             "perpetrators": [{"actor": _actor_key(p.actor, registry),
                               "attribution": p.attribution,
                               "attribution_text": ATTRIBUTION[p.attribution],
@@ -474,13 +491,17 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
     def finding_entry(r: Any, f: dict[str, Any]) -> dict[str, Any]:
         inc: Incident = r.incident
         text = redactor_for(inc.location, options.exact_places)
+        wars = war_crime_texts(f)
         return {
             "rule": f["rule"], "title": f["title"], "status": f["status"],
             "act": _act(inc.acts[f["act"]], f["act"], text),
             "actors": [dict(a) for a in f["actors"]],
             "attribution": "; ".join(_actor_text(a, registry) for a in f["actors"]),
-            "war_crime": f["war_crime"], **_judgement(f),
-            "note": f.get("note", ""),
+            # provisions only on a violation no presumption decided (the engine's rule;
+            # re-checked here so that no report can print one beside a possible finding)
+            "war_crime": "; ".join(wars) or None, "war_crimes": wars,
+            "presumed": bool(f.get("presumed")), "presumed_text": presumed_text(f),
+            **_judgement(f), "note": f.get("note", ""),
         }
 
     def sort_key(item: tuple[Any, dict[str, Any], list[str]]) -> tuple[Any, ...]:
@@ -535,7 +556,8 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
         fs = [f for (_, rid, _), (_, f) in distinct.items() if rid == rule.id]
         if not fs:
             continue
-        engaged = sorted({f["war_crime"] for f in fs if _engaged(f["war_crime"])})
+        engaged = sorted({w["provision"] for f in fs for w in war_crimes_of(f)
+                          if _engaged(w["provision"])})
         rows.append({"rule": rule.id, "title": rule.title, **_counts(fs),
                      "incidents": len({k[0] for k in distinct if k[1] == rule.id}),
                      "war_crimes": engaged})

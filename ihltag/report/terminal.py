@@ -74,7 +74,7 @@ def _summary(data: dict[str, Any], console: Console) -> None:
         table.add_column("Violations", justify="right", style="red")
         table.add_column("Possible", justify="right", style="yellow")
         table.add_column("Incidents", justify="right")
-        table.add_column("War-crime provision", overflow="fold")
+        table.add_column("Violations may amount to a war crime under", overflow="fold")
         for row in sm["rules"]:
             table.add_row(f"{row['rule']} {row['title']}", str(row["violation"]),
                           str(row["possible"]), str(row["incidents"]),
@@ -100,9 +100,7 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
     console.print(Rule(f"[bold]{escape(section['actor']['id'])}[/]: {plural(c['findings'], 'finding')}, "
                        f"{c['violation']} violation, {c['possible']} possible", align="left"))
     for rule in section["rules"]:
-        war = (f"\n[dim]War crime: {escape('; '.join(rule['war_crime']))}[/]"
-               if rule["war_crime"] else "")
-        console.print(Panel(f"{escape(rule['text'])}\n[dim]{escape(rule['icrc'])}[/]{war}",
+        console.print(Panel(f"{escape(rule['text'])}\n[dim]{escape(rule['icrc'])}[/]",
                             title=f"[bold]{rule['id']} {escape(rule['title'])}[/]",
                             title_align="left", border_style="blue"))
         for block in rule["incidents"]:
@@ -115,7 +113,8 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
                 parts: list[RenderableType] = [Text.from_markup(
                     f"[bold]Act {f['act']['index'] + 1}: {escape(f['act']['headline'])}[/] "
                     f"{_status(f['status'])}"
-                    + (f"  [dim]war crime: {escape(f['war_crime'])}[/]" if f["war_crime"] else ""))]
+                    + (f"  [dim]{escape(f['presumed_text'])}[/]" if f["presumed"] else "")
+                    + (f"  [dim]{escape(f['war_crime'])}[/]" if f["war_crime"] else ""))]
                 if f["act"]["happened"]:
                     parts.append(Text.assemble(("What happened: ", "bold"), f["act"]["happened"]))
                 parts.append(Text.assemble(("Attribution: ", "bold"), f["attribution"]))
@@ -126,6 +125,8 @@ def _section(section: dict[str, Any], data: dict[str, Any], console: Console) ->
                     parts.append(Text.assemble(("Note: ", "bold"), f["note"]))
                 console.print(Panel(Group(*parts), border_style=STYLE[f["status"]].split()[-1],
                                     padding=(0, 1)))
+            if inc.get("law"):
+                console.print(f"Law in force on its date: {escape(', '.join(inc['law']))}")
             if inc["casualties_text"]:
                 console.print(f"Casualties: {inc['casualties_text']}")
             for n in inc["notes"]:

@@ -21,12 +21,13 @@ EXPECTED = [
     "'targeting'::acts[1] is an attack with no 'targeting': write 'targeting: unknown' if the "
     "sources do not say",
     f"::notice file={RAID},line=9,col=5,title=violation CIHL-52 Pillage::violation: CIHL-52 "
-    "Pillage — mli-2025-01-01-raid acts[0] by JNIM (alleged). War crime: may amount to a war "
-    "crime under Rome Statute art. 8(2)(e)(v). Details: ihltag explain mli-2025-01-01-raid "
-    "--rule CIHL-52",  # v2: "may amount to"
-    f"::notice file={THEFT},line=9,col=5,title=possible CIHL-52 Pillage::possible: CIHL-52 "
-    "Pillage — mli-2025-01-02-theft acts[0] by unidentified (suspected). Still unknown: "
-    "party. Details: ihltag explain mli-2025-01-02-theft --rule CIHL-52",  # v2: none on possible
+    "Pillage — mli-2025-01-01-raid acts[0] by JNIM (alleged). May amount to a war crime "
+    "under Rome Statute art. 8(2)(e)(v). Details: ihltag explain mli-2025-01-01-raid --rule "
+    "CIHL-52",
+    # a possible finding: one review flag per act, and never a war-crime provision
+    f"::notice file={THEFT},line=9,col=5,title=possible CIHL-52 (for review)::possible: "
+    "CIHL-52 on acts[0] — to decide, record: perpetrators. In mli-2025-01-02-theft, by "
+    "unidentified (suspected). Details: ihltag explain mli-2025-01-02-theft",
     "::notice title=ihltag check::3 files, 1 invalid, 1 error, 1 warning; findings: "
     "1 violation, 1 possible",
 ]

@@ -60,7 +60,8 @@ def test_fixture_log_validates_and_has_the_exact_shape(cli, ci_repo: Path, ci_ru
     md = pillage["help"]["markdown"]
     assert "Pillage is forbidden." in md
     assert "[Rule 52](https://ihl-databases.icrc.org/en/customary-ihl/v1/rule52)" in md
-    assert "- War crime: Rome Statute art. 8(2)(e)(v)" in md
+    assert ("- On a violation that no presumption decided, may amount to a war crime under: "
+            "Rome Statute art. 8(2)(e)(v)") in md
     assert "- `civilian_property`: the property was civilian" in md
     assert "Related rules: CIHL-87" in driver["rules"][1]["help"]["markdown"]
     assert driver["rules"][2]["defaultConfiguration"] == {"level": "error"}
