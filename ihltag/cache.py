@@ -188,7 +188,9 @@ def _kind(exc: sqlite3.Error) -> str:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
         code &= 0xFF
-        return "busy" if code in _BUSY else "corrupt" if code in _CORRUPT else "other"
+        # SQLITE_ERROR here is a store of the right version with the wrong tables
+        return "busy" if code in _BUSY else "corrupt" if code in _CORRUPT or code == 1 \
+            else "other"
     text = str(exc)  # pragma: no cover - Python without sqlite_errorcode
     return "busy" if "locked" in text else "corrupt" if "malformed" in text or \
         "not a database" in text else "other"

@@ -112,17 +112,15 @@ def _read(path: str) -> tuple[os.stat_result, bytes] | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            chunk = os.read(fd, MAX_BYTES + 1 - total)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        # sized by the stat (one byte more, to see growth), then read to the end
+        chunks = [os.read(fd, st.st_size + 1)]
+        total = len(chunks[0])
+        while chunks[-1]:
             if total > MAX_BYTES:  # grew past the limit while being read
                 return None
-        return st, b"".join(chunks) if len(chunks) != 1 else chunks[0]
+            chunks.append(os.read(fd, min(65536, MAX_BYTES + 1 - total)))
+            total += len(chunks[-1])
+        return st, chunks[0] if len(chunks) <= 2 else b"".join(chunks)
     except OSError:
         return None
     finally:

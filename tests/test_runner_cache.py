@@ -231,6 +231,20 @@ def test_store_of_another_layout_is_replaced(dataset: Path, monkeypatch: pytest.
     assert checked == []
 
 
+def test_store_with_wrong_tables_is_set_aside(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(dataset)
+    folder.mkdir(parents=True)
+    db = sqlite3.connect(folder / cache_mod.STORE)
+    db.execute("CREATE TABLE files (path PRIMARY KEY, size)")  # the version, not the tables
+    db.execute(f"PRAGMA user_version={cache_mod._SCHEMA}")
+    db.commit()
+    db.close()
+    run_check([dataset], use_cache=True)
+    checked = _spy(monkeypatch)
+    run_check([dataset], use_cache=True)
+    assert checked == []
+
+
 def test_unchanged_files_are_not_read_again(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stat index: a file last modified well before it was recorded is not re-read."""
     import ihltag.runner as runner
