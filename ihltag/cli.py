@@ -392,7 +392,8 @@ def check(
         for result in run.results:
             verdict.record(result)
         module = importlib.import_module(f"ihltag.formats.{format.value}")
-        _emit(module.render(run, quiet), output)
+        extra = {"fail_on": verdict.fail_on} if format is CheckFormat.github else {}
+        _emit(module.render(run, quiet, **extra), output)
     from ihltag.safetext import safe_line
 
     for line in map(safe_line, verdict.reasons(run)):

@@ -156,3 +156,16 @@ def test_strict_names_the_warnings_that_failed_the_run(cli: CLI, mini_dataset: P
     assert code == 1
     assert "failed by --strict: 1 warning counted as errors:" in err
     assert f"{path}:22:13: warning[" in err
+
+
+def test_github_findings_that_fail_the_run_are_errors(cli: CLI, mini_dataset: Path) -> None:
+    path = incident(mini_dataset / "2025", "mli-2025-01-03-gh")  # pillage: a violation
+    code, out, _ = cli("check", "--no-cache", "-f", "github", str(path))
+    assert code == 0
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    code, out, _ = cli("check", "--no-cache", "-f", "github", "--fail-on", "violation", str(path))
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("::error")]
+    assert any("title=violation CIHL-52 Pillage" in line for line in errors)
+    # what fails the run comes before the notices, so GitHub's per-level cap keeps it
+    assert out.splitlines()[0].startswith("::error")

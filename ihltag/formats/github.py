@@ -1,13 +1,15 @@
 """``--format github``: workflow commands that GitHub Actions turns into annotations.
 
-GitHub shows only about ten annotations of each level per step, so errors come first,
-then warnings, then findings (as notices: one per violation, and one per act for all its
+GitHub shows only about ten annotations of each level per step, so errors come first
+(with the findings that fail the run under ``--fail-on``), then warnings, then findings
+(as notices: one per violation, and one per act for all its
 ``possible`` findings, which are one question for a researcher), and one closing notice
 gives the counts and says where the rest are: every command stays in the job log.
 """
 
 from __future__ import annotations
 
+from ihltag.diagnostics import Diagnostic
 from ihltag.formats.ci import (
     Locator,
     act_position,
@@ -18,6 +20,7 @@ from ihltag.formats.ci import (
 )
 from ihltag.formats.text import summary_line
 from ihltag.runner import CheckRun
+from ihltag.verdict import Verdict
 
 
 def escape_data(text: str) -> str:
@@ -36,34 +39,38 @@ def command(level: str, message: str, **props: str | int) -> str:
     return f"{head}::{escape_data(message)}"
 
 
-def render(run: CheckRun, quiet: bool = False) -> str:
+def _diagnostic(d: Diagnostic, where: Locator) -> str:
+    return command(d.severity, d.message, file=where.path(d.file), line=d.line, col=d.column,
+                   title=f"ihltag {d.code}: {code_title(d.code)}")
+
+
+def render(run: CheckRun, quiet: bool = False, fail_on: str | None = None) -> str:
+    """Errors first, then what fails the run under ``--fail-on`` (as errors too, so a red
+    job shows why on the diff), then warnings, then the other findings as notices."""
     where = Locator.of(run.root)
-    out: list[str] = []
+    failing: list[str] = []
+    notices: list[str] = []
+    fails = Verdict(fail_on, False).fails
+    for r in run.results:
+        # per act: an annotation per violation, and one for all its possible findings
+        for act, violations, possible in by_act(r.findings):
+            line, col = act_position(r, act)
+            for f in violations:
+                (failing if fails(f["status"]) else notices).append(command(
+                    "error" if fails(f["status"]) else "notice", finding_message(r, f),
+                    file=where.path(r.file), line=line, col=col,
+                    title=f"{f['status']} {f['rule']} {f['title']}"))
+            if possible:
+                rules = ", ".join(f["rule"] for f in possible)
+                (failing if fails("possible") else notices).append(command(
+                    "error" if fails("possible") else "notice", group_message(r, act, possible),
+                    file=where.path(r.file), line=line, col=col,
+                    title=f"possible {rules} (for review)"))
     diags = run.diagnostics
-    for level in ("error", "warning"):
-        if quiet and level == "warning":
-            continue
-        for d in diags:
-            if d.severity == level:
-                out.append(command(level, d.message, file=where.path(d.file), line=d.line,
-                                   col=d.column, title=f"ihltag {d.code}: {code_title(d.code)}"))
-    shown = 0
+    out = [_diagnostic(d, where) for d in diags if d.severity == "error"] + failing
     if not quiet:
-        for r in run.results:
-            # per act: a notice per violation, and one for all its possible findings
-            for act, violations, possible in by_act(r.findings):
-                line, col = act_position(r, act)
-                for f in violations:
-                    out.append(command("notice", finding_message(r, f), file=where.path(r.file),
-                                       line=line, col=col,
-                                       title=f"{f['status']} {f['rule']} {f['title']}"))
-                    shown += 1
-                if possible:
-                    rules = ", ".join(f["rule"] for f in possible)
-                    out.append(command("notice", group_message(r, act, possible),
-                                       file=where.path(r.file), line=line, col=col,
-                                       title=f"possible {rules} (for review)"))
-                    shown += 1
+        out += [_diagnostic(d, where) for d in diags if d.severity == "warning"] + notices
+    shown = len(failing) + (0 if quiet else len(notices))
     total = len(diags) + shown
     rest = ("; GitHub shows about ten annotations of each level per step: all "
             f"{total} are in this job's log, or run 'ihltag check' locally"
