@@ -227,9 +227,17 @@ def _finding_ok(f: Any) -> bool:
                 and _printable(a.get("attribution"))):
             return False
     for e in f["elements"] + f["exceptions"]:
-        if not (isinstance(e, dict) and _printable(e.get("id")) and _printable(e.get("value"))):
+        if not (isinstance(e, dict) and _printable(e.get("id")) and _printable(e.get("value"))
+                and _printable(e.get("because"))
+                and all(e.get(k) is None or _printable(e[k]) for k in ("default", "basis"))):
             return False
-    return "note" not in f or _printable(f["note"])
+    if "war_crimes" in f and not (isinstance(f["war_crimes"], list) and all(
+            isinstance(w, dict) and _printable(w.get("text")) for w in f["war_crimes"])):
+        return False
+    if "decide" in f and not (isinstance(f["decide"], list) and all(map(_printable, f["decide"]))):
+        return False
+    return (("note" not in f or _printable(f["note"]))
+            and f.get("presumed", False) in (True, False))
 
 
 def encode(result: FileResult) -> tuple[str, str]:

@@ -8,6 +8,7 @@ left an empty ``.gitignore``; an edit that keeps size and mtime (``cp -p``) was 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -99,7 +100,11 @@ def test_d15_crafted_rows_with_a_valid_mac_are_misses(root: Path, cli: CliRun, t
         '"war_crime": null, "elements": [], "exceptions": []}]',
         '{"not": "a list"}',
     ]
-    keys = [k for (k,) in db.execute("SELECT key FROM findings WHERE findings != '[]'")]
+    rows = db.execute("SELECT key, findings FROM findings WHERE findings != '[]'").fetchall()
+    real = json.loads(rows[-1][1])
+    real[0]["war_crimes"] = [{"provision": 1}]  # a real finding, but for one field
+    bad.append(json.dumps(real))
+    keys = [k for k, _ in rows]
     assert len(keys) >= len(bad)
     for key, findings in zip(keys[:len(bad)], bad, strict=True):
         db.execute("UPDATE findings SET findings = ?, tag = ? WHERE key = ?",
