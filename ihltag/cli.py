@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
     from ihltag.dataset import FileResult
     from ihltag.rules import Rule, RulePack
@@ -144,10 +145,32 @@ def _format_for(output: Path | None, given: _E | None, kind: type[_E], default: 
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
+    import re
+
     from ihltag.safetext import safe_lines
 
+    # An absurd argument (100,000 characters) is quoted in part: its start and its end.
+    message = re.sub(r"\S{200,}", lambda m: f"{m.group()[:100]}…{m.group()[-40:]}", message)
     sys.stderr.write(f"ihltag: {safe_lines(message)}\n")  # may quote a file name or value
     raise typer.Exit(code)
+
+
+def _path_arg(path: Path | None, what: str) -> Path | None:
+    """A path from the command line that the system can look up: a name too long for
+    the file system is a clear error here rather than a traceback later."""
+    import errno
+
+    if path is None:
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            fail(f"{what}: the path is too long for the file system ({len(str(path))} "
+                 f"characters): {path}")
+    except ValueError:  # an embedded NUL
+        fail(f"{what}: the path holds a NUL character")
+    return path
 
 
 def _version(value: bool) -> None:
@@ -181,7 +204,7 @@ def _presumptions(option: bool | None, config: Config) -> bool:
 
 def _dataset_paths(paths: list[Path] | None, config: Config) -> list[Path]:
     if paths:
-        return paths
+        return [p for p in paths if _path_arg(p, "path")]
     if config.dataset is not None:
         return [config.dataset]
     default = Path("incidents")
@@ -201,50 +224,48 @@ def _in_datasets(paths: list[Path]) -> list[Path]:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    """All of ``text`` to standard output, or to ``output`` in full or not at all."""
+    with _Output(output) as out:
+        out.write(text)
 
 
 class _Output:
-    """Standard output, or a file written in full or not at all.
+    """Standard output, or a file written in full or not at all (``ihltag.atomicwrite``).
 
-    The file is written beside its target and renamed into place at the end, so a run
-    that cannot be made (exit 2) or is interrupted never truncates an existing report."""
+    Every ``-o`` goes through here. The file is written beside its target and renamed
+    into place at the end, so a run that cannot be made (exit 2), is interrupted or
+    meets a full disk never truncates an existing report; a write error is exit 2 with
+    a message, never a traceback."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.tmp: Path | None = None
+        self.file: AtomicFile | None = None
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if self.path is None:
             return sys.stdout
-        import tempfile
+        from ihltag.atomicwrite import AtomicFile, OutputError
 
-        folder = self.path.resolve().parent
         try:
-            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.")
-        except OSError as exc:
-            fail(f"cannot write {self.path}: {exc.strerror or exc}")
-        self.tmp = Path(name)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fd, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        self.fh = os.fdopen(fd, "w", encoding="utf-8")
-        return self.fh
+            self.file = AtomicFile(self.path)
+        except OutputError as exc:
+            fail(str(exc))
+        return self.file
 
     def __exit__(self, kind, value, tb) -> None:  # type: ignore[no-untyped-def]
-        if self.tmp is None:
+        from ihltag.atomicwrite import OutputError
+
+        if self.file is None:
             return
-        self.fh.close()
+        if isinstance(value, OutputError):
+            fail(str(value))
         if kind is None or (kind is typer.Exit and value.exit_code in (0, 1)):
-            os.replace(self.tmp, self.path)  # type: ignore[arg-type]
+            try:
+                self.file.commit()
+            except OutputError as exc:
+                fail(str(exc))
         else:
-            self.tmp.unlink(missing_ok=True)
+            self.file.discard()
 
 
 def _notices() -> None:
@@ -354,7 +375,7 @@ def check(
     verdict = Verdict(None if fail_on_status in (None, "never") else fail_on_status,
                       config.strict if strict is None else strict)
     want = not quiet or verdict.needs_findings  # a quiet run still names what failed it
-    run_args = functools.partial(_run, targets, rules or config.rules,
+    run_args = functools.partial(_run, targets, _path_arg(rules, "--rules") or config.rules,
                                  jobs=jobs or config.jobs or default_jobs(),
                                  cache=config.cache and not no_cache, only=only, findings=want,
                                  cache_dir=cache_dir,
@@ -439,8 +460,8 @@ def report(
     format = _format_for(output, format, ReportFormat, ReportFormat.terminal)
     from ihltag.report import ReportError, ReportOptions, build_report, render
 
-    run = _run(_dataset_paths(paths, config), rules or config.rules, keep=True,
-               presumptions=_presumptions(presumptions, config))
+    run = _run(_dataset_paths(paths, config), _path_arg(rules, "--rules") or config.rules,
+               keep=True, presumptions=_presumptions(presumptions, config))
     options = ReportOptions(
         actors=actor or [], rules=rule or [], conflicts=conflict or [], date_from=date_from,
         date_to=date_to, regions=region or [], status=status.value,
@@ -532,16 +553,24 @@ def explain(
     dataset = _dataset_paths(paths, config)
     try:
         is_file = target.is_file()
+    except ValueError:  # an embedded NUL: not a file name, perhaps an id
+        is_file = False
     except OSError as exc:  # a folder on its way may not be read (issue 12, D10)
-        fail(f"{os.fsencode(incident).decode('utf-8', 'backslashreplace')}: cannot be reached "
-             f"({exc.strerror or exc}): check the permissions of the folders on its way")
+        import errno
+
+        if exc.errno != errno.ENAMETOOLONG:  # too long to be a file: an incident id to find
+            fail(f"{os.fsencode(incident).decode('utf-8', 'backslashreplace')}: cannot be "
+                 f"reached ({exc.strerror or exc}): check the permissions of the folders on "
+                 "its way")
+        is_file = False
     if not is_file:
         found = find_incident(incident, dataset)
         if found is None:
             fail(f"no incident '{incident}' in {', '.join(map(str, dataset))}")
         target = found
     strict = not _presumptions(presumptions, config)
-    run = _run([target], rules or config.rules, keep=True, presumptions=not strict)
+    run = _run([target], _path_arg(rules, "--rules") or config.rules, keep=True,
+               presumptions=not strict)
     result = run.results[0]
     if result.incident is None:
         for d in result.diagnostics:
@@ -620,7 +649,7 @@ def _pack(rules: Path | None) -> RulePack:
 
     config = _config()
     try:
-        return load_pack(rules or config.rules)
+        return load_pack(_path_arg(rules, "--rules") or config.rules)
     except RulePackError as exc:
         for d in exc.diagnostics:
             sys.stderr.write(d.plain() + "\n")
@@ -628,11 +657,22 @@ def _pack(rules: Path | None) -> RulePack:
 
 
 def main() -> None:
+    import errno
+
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk behind '>' shows here, not at exit
     except KeyboardInterrupt:  # pragma: no cover
         sys.stderr.write("ihltag: interrupted\n")
         raise SystemExit(130) from None
     except BrokenPipeError:  # pragma: no cover - `ihltag check | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        sys.stderr.write(f"ihltag: cannot write the output: {exc.strerror}\n")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(2) from None
