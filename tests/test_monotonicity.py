@@ -96,8 +96,24 @@ DEPARTURES = [
     # (rule, fact, act with the fact, perpetrator, status with it, status once omitted)
     # Rule 96: an arrest is not presumed to be leverage (ihl-rules.md): an omitted demand
     # on a detention counts as false, so the detention falls out of the rule.
-    ("CIHL-96", "demand", {"type": "detention", "target": "civilians", "demand": "surrender"},
-     "FAMa", "violation", "none"),
+    ("CIHL-96", "demand", {"type": "detention", "target": "civilians", "demand": "surrender",
+                           "demand_to": "third_party"}, "FAMa", "violation", "none"),
+    # Rule 52: a taking is not presumed to be a levy (contested as pillage): dropping a
+    # recorded levy makes a plain appropriation of it.
+    ("CIHL-52", "levy", {"type": "looting", "target": "livestock", "levy": True},
+     "JNIM", "possible", "violation"),
+    # Rule 98: a concealment of fate is not presumed.
+    ("CIHL-98", "fate_disclosed", {"type": "detention", "target": "civilians",
+                                   "fate_disclosed": False}, "FAMa", "violation", "none"),
+    # Rule 99: a detention is not presumed arbitrary; incommunicado detention (the default's
+    # `unless`) leaves the missing review open.
+    ("CIHL-99", "judicial_review", {"type": "detention", "target": "civilians",
+                                    "judicial_review": False}, "FAMa", "violation", "none"),
+    ("CIHL-99", "incommunicado", {"type": "detention", "target": "civilians",
+                                  "incommunicado": True}, "FAMa", "possible", "none"),
+    # Rule 103: a punishment is not presumed collective.
+    ("CIHL-103", "reason", {"type": "killing", "target": "civilians",
+                            "reason": "collective_punishment"}, "FAMa", "violation", "none"),
 ]
 
 
@@ -238,6 +254,27 @@ def test_losing_a_fact_moves_only_towards_possible(incident: Incident) -> None:
                     f"{rule} on acts[{i}]: {was} -> {now} after dropping {dropped}"
                     + (f" of acts[{act_index}]" if act_index is not None else "")
                     + (" (presumptions on)" if presumptions else " (strict)"))
+
+
+def test_presumptions_are_declared_where_the_spec_puts_them() -> None:
+    """Rules 1, 7, 28, 31, 40, 89 presume; nothing else does."""
+    assert {r for r, _ in excluded("presumption")} == {
+        "CIHL-1", "CIHL-7", "CIHL-28", "CIHL-31", "CIHL-40", "CIHL-89"}
+
+
+def test_a_presumption_departs_only_with_presumed() -> None:
+    """With presumptions on, dropping a recorded participation makes Rule 1 a violation,
+    and the finding says it rests on the presumption; in the strict reading it is possible."""
+    act = {"type": "attack", "target": "civilians", "targeting": "directed",
+           "direct_participation": True}
+    inc = _incident([act], [("FAMa", "alleged")])
+    (_, _, dropped), = [v for v in _variants(inc) if v[0] == "direct_participation"]
+    assert _statuses(inc)[("CIHL-1", 0)] == "none"
+    f = _findings(dropped)[("CIHL-1", 0)]
+    assert (f.status, f.presumed, f.war_crimes) == ("violation", True, ())
+    assert _statuses(dropped, False)[("CIHL-1", 0)] == "possible"
+    assert ("none", "violation") not in ALLOWED and ("CIHL-1", "direct_participation") in \
+        excluded("presumption")
 
 
 def test_known_transitions_happen() -> None:
