@@ -194,6 +194,13 @@ class Node:
         """The value an omitted fact gives this leaf where its default applies."""
         return None if self.default is None else self.default.value
 
+    def counts_as(self, value: bool) -> str:
+        """What an omitted fact counts as, in words: the fact's own value for a boolean
+        leaf (``levy is false`` true: the levy counts as false), else the leaf's value."""
+        if self.op == "is" and isinstance(self.arg, bool):
+            return _show(self.arg if value else not self.arg)
+        return _show(value)
+
     def _omitted(self, c: Ctx) -> tuple[bool, Any]:
         assert self.spec is not None
         raw = self.spec.getter(c)
@@ -213,7 +220,7 @@ class Node:
                 where = f"{label}: omitted" if raw is None else f"{label} = {raw} (not known)"
                 if value is not None:
                     said = "presumed" if d.kind == "presumption" else "counts as"
-                    return value, [f"{where}, {said} {_show(value)} ({d.words}: {d.basis})"]
+                    return value, [f"{where}, {said} {self.counts_as(value)} ({d.words}: {d.basis})"]
                 if d.kind == "presumption" and not c.presumptions:
                     why = "presumptions are switched off"
                 else:

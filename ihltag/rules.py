@@ -120,15 +120,17 @@ class DeclaredDefault:
 
     clause: str
     fact: str
-    value: bool
+    value: bool  # the value the leaf takes
     kind: str
     basis: str
     unless: str = ""
+    counts_as: str = ""  # what the omitted fact counts as, in words
 
     def __str__(self) -> str:
         kind = self.kind.replace("_", " ")
         unless = f" Not applied when: {self.unless}." if self.unless else ""
-        return (f"{self.clause}: omitted {self.fact} counts as {'true' if self.value else 'false'}"
+        shown = self.counts_as or ("true" if self.value else "false")
+        return (f"{self.clause}: omitted {self.fact} counts as {shown}"
                 f" — {kind}: {self.basis}{unless}")
 
 
@@ -368,5 +370,6 @@ def _defaults(node: Node, clause: str) -> list[DeclaredDefault]:
         d = leaf.default
         assert d is not None
         out.append(DeclaredDefault(clause, leaf.fact, d.value, d.kind, d.basis,
-                                   d.unless.describe() if d.unless is not None else ""))
+                                   d.unless.describe() if d.unless is not None else "",
+                                   leaf.counts_as(d.value)))
     return out

@@ -302,6 +302,14 @@ def test_if_omitted_is_traced(sets: dict[str, list[str]]) -> None:
     assert facts == [f"acts[2].demand: omitted, counts as false (required record: {BASIS})"]
 
 
+def test_default_on_a_negative_leaf_names_the_fact_value(sets: dict[str, list[str]]) -> None:
+    """``levy is false`` counting as true means the levy counts as false: the trace says so."""
+    node = compile_condition({"fact": "act.levy", "is": False, "if_omitted": dflt(True)}, sets)
+    c = ctx({"type": "looting", "target": "livestock"})
+    assert node.explain(c) == (T, [f"acts[0].levy: omitted, counts as false (required record: "
+                                   f"{BASIS})"])
+
+
 def test_presumption_is_traced_applied_and_not(sets: dict[str, list[str]]) -> None:
     node = compile_condition({"fact": "act.direct_participation", "is": True,
                               "if_omitted": dflt(False, "presumption", unless=UNLESS)}, sets)
