@@ -96,8 +96,9 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     span lines, nor an escape sequence reach a terminal); a longer value is cut and its
     length said, so that no message can echo a whole file.
     """
-    cut = text[:limit]
-    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+    shown = text[:limit]
+    if not shown.isprintable():
+        shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
     return shown if len(text) <= limit else f"{shown}… ({len(text)} characters)"
 
 

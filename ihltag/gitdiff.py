@@ -8,6 +8,8 @@ relative to the repository, not to the folder the tool ran in.
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -17,9 +19,16 @@ _CI_HINT = ("; in CI, fetch it first (actions/checkout with 'fetch-depth: 0', or
             "'git fetch origin BRANCH')")
 
 
+# A repository's own configuration may name programs that git runs as it reads the work
+# tree: an fsmonitor hook, hooks, external diff and textconv drivers (the diff turns the
+# last two off). ihltag only reads, and a cloned or unpacked repository is not trusted.
+_SAFE = ["-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}"]
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
+
+
 def _git(args: list[str], cwd: Path) -> str:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+        proc = subprocess.run(["git", *_SAFE, *args], cwd=cwd, capture_output=True, text=True,
                               check=False, encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
         raise DatasetError("--since needs git, which is not installed") from None
@@ -56,6 +65,9 @@ def changed_files(ref: str, cwd: Path) -> list[Path]:
         commit = ""
     if not commit:
         raise DatasetError(f"--since {ref}: unknown git ref '{ref}' in {top}{_CI_HINT}")
+    if not _SHA.match(commit):  # '^HEAD' resolves to '^<sha>': it selects no one commit
+        raise DatasetError(f"--since {ref}: '{ref}' does not name one commit (git reads it as "
+                           f"'{commit.splitlines()[0]}'); give a branch, a tag or a commit")
     out = _git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff",
                 "--no-textconv", "--name-only", "-z", "-M", "--diff-filter=ACMRT", commit, "--"],
                top)
@@ -65,8 +77,10 @@ def changed_files(ref: str, cwd: Path) -> list[Path]:
     seen: set[Path] = set()
     files: list[Path] = []
     for name in names:
-        path = (top / name).resolve()
-        if path not in seen and path.is_file():
+        # the folders resolved, not the file: a link is the dataset's to refuse (D1)
+        joined = top / name
+        path = joined.parent.resolve() / joined.name
+        if path not in seen and os.path.lexists(path) and not path.is_dir():
             seen.add(path)
             files.append(path)
     return files

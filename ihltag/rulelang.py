@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from ihltag import vocab
-from ihltag.diagnostics import Diagnostic, did_you_mean
+from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt, show
 from ihltag.models import Act, Incident
 from ihltag.registry import Nexus
 
@@ -430,14 +430,14 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
                                  "as an omitted fact (unknown); test the known values instead")
         if spec.values is not None:
             if not isinstance(v, str) or v not in spec.values:
-                raise ConditionError(at, f"'{v}' is not a value of {path}"
+                raise ConditionError(at, f"'{excerpt(str(v))}' is not a value of {path}"
                                      f"{did_you_mean(str(v), spec.values)}")
         elif spec.kind == "int" and (not isinstance(v, int) or isinstance(v, bool)):
-            raise ConditionError(at, f"{path} is compared with whole numbers, not {v!r}")
+            raise ConditionError(at, f"{path} is compared with whole numbers, not {show(v)}")
         elif spec.kind == "bool" and not isinstance(v, bool):
-            raise ConditionError(at, f"{path} is true or false, not {v!r}")
+            raise ConditionError(at, f"{path} is true or false, not {show(v)}")
         elif spec.kind == "list" and not isinstance(v, str):
-            raise ConditionError(at, f"{path} holds names, not {v!r}")
+            raise ConditionError(at, f"{path} holds names, not {show(v)}")
         return v
 
     def expect_kind(*kinds: str) -> None:

@@ -77,11 +77,11 @@ class _Test(_Strict):
 
 
 class RuleFile(_Strict):
-    id: Annotated[str, Field(pattern=r"^CIHL-[0-9]+$")]
+    id: Annotated[str, Field(pattern=r"^CIHL-[0-9]{1,4}$")]
     title: Annotated[str, Field(min_length=1, max_length=80)]
     text: Annotated[str, Field(min_length=1)]
     icrc: Annotated[Url, Field(pattern=r"^https://")]  # rendered as a link: no markup (D7)
-    related: list[Annotated[str, Field(pattern=r"^CIHL-[0-9]+$")]] = []
+    related: list[Annotated[str, Field(pattern=r"^CIHL-[0-9]{1,4}$")]] = []
     applies_to: Annotated[list[Literal["IAC", "NIAC"]], Field(min_length=1)] = ["IAC", "NIAC"]
     max_status: Status = "violation"
     war_crimes: list[_WarCrime] = []

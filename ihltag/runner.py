@@ -295,7 +295,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     files = expand_str(paths, root)
     whole = [p.resolve() for p in paths] == [root]
     if only is not None:
-        wanted = {str(p.resolve()) for p in only}
+        wanted = {str(p.parent.resolve() / p.name) for p in only}  # a link stays a link (D1)
         files = [f for f in files if f in wanted]
     top = str(base)
     items = [(f, display_str(f, top)) for f in files]

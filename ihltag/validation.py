@@ -20,6 +20,7 @@ from ihltag.yamlsafe import MAX_INT_DIGITS, Document, locate
 M = TypeVar("M", bound=BaseModel)
 
 _QUOTED = re.compile(r"'([^']*)'")
+MAX_HINTS = 100
 _DIGITS = re.compile(r"[-+]?[0-9]+\Z")
 _LABELS = {"type": "act type", "victim_groups": "victim group", "kind": "kind",
            "demand_to": "'demand_to' value"}
@@ -98,15 +99,16 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel]) -> tuple[str, str, bool]:
-    """(code, message, point at the key rather than the value)."""
+def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel], hints: bool = True
+             ) -> tuple[str, str, bool]:
+    """(code, message, point at the key rather than the value); ``hints``: spelling hints."""
     kind = err["type"]
     where = dotted(loc)
     name = loc[-1] if loc else ""
     value = err.get("input")
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
-        hint = did_you_mean(str(name), parent.model_fields) if parent else ""
+        hint = did_you_mean(str(name), parent.model_fields) if parent and hints else ""
         return "unknown-key", f"unknown key '{excerpt(str(name))}'{hint}", True
     if kind == "missing":
         return "missing-key", f"missing required key '{where}'", False
@@ -193,8 +195,12 @@ def _pattern_help(name: str, value: Any) -> str:
 def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
                 prefix: tuple[int | str, ...] = ()) -> list[Diagnostic]:
     out = []
-    for err, loc in _one_per_union(doc.data, prefix, exc.errors(include_url=False)):
-        code, message, at_key = _message(err, loc[len(prefix):], model)
+    errors = exc.errors(include_url=False)
+    # spelling hints cost a fuzzy match each: for a file of thousands of unknown keys
+    # (not typos) they are left out, which keeps a hostile file's check quick (D8)
+    hints = sum(1 for e in errors if e["type"] == "extra_forbidden") <= MAX_HINTS
+    for err, loc in _one_per_union(doc.data, prefix, errors):
+        code, message, at_key = _message(err, loc[len(prefix):], model, hints)
         if _confidential(doc.data, loc) and not (loc and _flag_key(loc[-1])):
             message = _redact(message, err.get("input"))
         if err["type"] == "missing":

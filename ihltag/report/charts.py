@@ -43,6 +43,9 @@ def _setup() -> Any:
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
         "axes.spines.right": False, "font.family": "sans-serif",
+        # every label is plain text: a '$' in a rule title or actor name must not be read
+        # as math (a '$\\bad$' title crashed the report, issue 12 D16), nor TeX run
+        "text.parse_math": False, "text.usetex": False,
     })
     import matplotlib.pyplot as plt
 
@@ -51,8 +54,8 @@ def _setup() -> Any:
 
 def _by_rule(plt: Any, rows: list[dict[str, Any]]) -> str:
     labels = [f"{r['rule']} {r['title']}" for r in rows][::-1]
-    v = [r["violation"] for r in rows][::-1]
-    p = [r["possible"] for r in rows][::-1]
+    v = [float(r["violation"]) for r in rows][::-1]
+    p = [float(r["possible"]) for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 0.9))
     ax.barh(labels, v, color=VIOLATION, label="violation")
     ax.barh(labels, p, left=v, color=POSSIBLE, label="possible")
@@ -82,9 +85,10 @@ def _by_month(plt: Any, months: dict[str, dict[str, int]]) -> str:
 
 def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
     labels = [r["kind"] for r in rows]
-    central = [r["central"] for r in rows]
-    lower = [r["central"] - r["low"] for r in rows]
-    upper = [r["high"] - r["central"] for r in rows]
+    # floats: matplotlib converts through C integers, and sums of many files are large
+    central = [float(r["central"]) for r in rows]
+    lower = [float(r["central"] - r["low"]) for r in rows]
+    upper = [float(r["high"] - r["central"]) for r in rows]
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 0.9))
     ax.barh(labels[::-1], central[::-1], color=NEUTRAL,
             xerr=[lower[::-1], upper[::-1]], capsize=4, ecolor="#000000")

@@ -126,3 +126,27 @@ def test_d1_every_message_is_bounded() -> None:
 def test_d1_real_dataset_still_checks(cli) -> None:
     code, out, _ = cli("check", str(DATASET), "-f", "text", "--no-cache", "-q")
     assert "outside-dataset" not in out and code == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_d1_since_refuses_a_new_link_outside(cli, mini_dataset, secret, monkeypatch) -> None:
+    """With ``--since`` a link added by the change is refused, not skipped or followed."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
+                        "-c", "commit.gpgsign=false", *args], cwd=mini_dataset, check=True,
+                       capture_output=True)
+
+    incident(mini_dataset / "2025", "mli-2025-03-10-good")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    (mini_dataset / "2025" / "mli-2025-03-10-x.yaml").symlink_to(secret)
+    git("add", "-A")
+    git("commit", "-qm", "a link")
+    monkeypatch.chdir(mini_dataset)
+    code, out, err = cli("check", ".", "--since", "HEAD~1", "-f", "text")
+    assert code == 1
+    assert "2025/mli-2025-03-10-x.yaml:1:1: error[outside-dataset]" in out
+    assert SECRET not in out + err
