@@ -85,8 +85,8 @@ def actors_text(f: dict[str, Any]) -> str:
     return ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"]) or "unknown"
 
 
-def presumed_text(f: dict[str, Any]) -> str:
-    """``presumed (<basis>)`` when a presumption decided the finding, else empty."""
+def presumed_basis(f: dict[str, Any]) -> str:
+    """The legal basis of the presumptions that decided the finding (empty if none did)."""
     if not f.get("presumed"):
         return ""
     bases: list[str] = []
@@ -94,7 +94,15 @@ def presumed_text(f: dict[str, Any]) -> str:
         basis = e.get("basis")
         if e.get("default") == "presumption" and basis and basis not in bases:
             bases.append(basis)
-    return f"presumed ({' '.join(bases)})" if bases else "presumed"
+    return " ".join(bases)
+
+
+def presumed_text(f: dict[str, Any]) -> str:
+    """``presumed (<basis>)`` when a presumption decided the finding, else empty."""
+    if not f.get("presumed"):
+        return ""
+    basis = presumed_basis(f)
+    return f"presumed ({basis})" if basis else "presumed"
 
 
 def war_crimes_of(f: dict[str, Any]) -> list[dict[str, str]]:

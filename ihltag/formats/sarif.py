@@ -51,10 +51,13 @@ def rule_markdown(rule: Rule) -> str:
         lines += [f"- `{c.id}`: {c.description}" for c in rule.exceptions]
     lines += ["", "Citations:", "",
               f"- ICRC, Customary IHL Database, [Rule {rule.number}]({rule.icrc})"]
-    for cond, provision in rule.war_crime:
-        where = "" if cond is None else ", where its condition holds"
+    for p in rule.war_crimes:
+        where = "" if p.when is None else ", where its condition holds"
+        note = f" {p.note}" if p.note else ""
         lines.append(f"- On a violation that no presumption decided{where}, may amount to a "
-                     f"war crime under: {provision}")
+                     f"war crime under: {p.provision}{note}")
+    if rule.no_war_crime:
+        lines.append(f"- No war-crime provision: {rule.no_war_crime}")
     if rule.related:
         lines.append(f"- Related rules: {', '.join(rule.related)}")
     lines += ["", f"Applies in: {', '.join(sorted(rule.applies_to))}; the strongest finding "

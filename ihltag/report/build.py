@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ihltag.dates import Span, parse_span
 from ihltag.diagnostics import suggestions
-from ihltag.formats.ci import presumed_text, war_crime_texts, war_crimes_of
+from ihltag.formats.ci import presumed_basis, presumed_text, war_crime_texts, war_crimes_of
 from ihltag.registry import UNIDENTIFIED, Registry, fold
 from ihltag.report.redact import WITHHELD, Redactor, redactor_for
 from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, INVOLVEMENT, SOURCE_KINDS, TARGETS
@@ -501,6 +501,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
             # re-checked here so that no report can print one beside a possible finding)
             "war_crime": "; ".join(wars) or None, "war_crimes": wars,
             "presumed": bool(f.get("presumed")), "presumed_text": presumed_text(f),
+            "presumed_basis": presumed_basis(f),
             **_judgement(f), "note": f.get("note", ""),
         }
 

@@ -417,3 +417,29 @@ def test_the_conflicts_section_shows_when_dated_law_applies(cli: Cli, mini_datas
     code, out, err = cli("report", str(mini_dataset), "-f", "markdown")
     assert code == 0, err
     assert "Additional Protocol II (from 2025-06)" in out
+
+
+def test_no_presumptions_changes_exactly_the_presumed_findings_of_the_dataset(cli: Cli
+                                                                              ) -> None:
+    usual = _findings(_json(cli, str(DATASET)))
+    strict = _findings(_json(cli, "--no-presumptions", str(DATASET)))
+    presumed = {k for k, f in usual.items() if f["presumed"]}
+    changed = {k for k in set(usual) | set(strict)
+               if usual.get(k, {}).get("status") != strict.get(k, {}).get("status")}
+    assert changed == presumed
+    assert not any(f["presumed"] for f in strict.values())
+    for k in presumed:  # the strict reading never makes a presumed finding more severe
+        assert usual[k]["status"] == "violation" and strict.get(k, {}).get("status") in (
+            None, "possible")
+
+
+def test_the_report_marks_a_presumed_violation_with_its_basis(cli: Cli, data: Path,
+                                                              pack: Path) -> None:
+    code, out, err = cli("report", str(data), "--rules", str(pack), "-f", "markdown")
+    assert code == 0, err
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "(`mli-presumed`)" in line)
+    block = lines[head:head + 12]
+    assert "- **Act 1: attack — a school** — status **violation** (presumed)" in block
+    assert f"  - Decided by a presumption (the record is silent): {BASIS}" in block
+    assert not any(WAR.search(line) for line in block)
