@@ -211,35 +211,6 @@ def _printable(value: Any, limit: int = 100_000) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
-_STATUSES = ("violation", "possible")
-
-
-def _finding_ok(f: Any) -> bool:
-    """The fields the output formats read from a finding, with their types."""
-    if not (isinstance(f, dict) and f.get("status") in _STATUSES and _printable(f.get("rule"))
-            and _printable(f.get("title")) and type(f.get("act")) is int and f["act"] >= 0
-            and (f.get("war_crime") is None or _printable(f["war_crime"]))
-            and isinstance(f.get("actors"), list)
-            and isinstance(f.get("elements"), list) and isinstance(f.get("exceptions"), list)):
-        return False
-    for a in f["actors"]:
-        if not (isinstance(a, dict) and _printable(a.get("actor"))
-                and _printable(a.get("attribution"))):
-            return False
-    for e in f["elements"] + f["exceptions"]:
-        if not (isinstance(e, dict) and _printable(e.get("id")) and _printable(e.get("value"))
-                and _printable(e.get("because"))
-                and all(e.get(k) is None or _printable(e[k]) for k in ("default", "basis"))):
-            return False
-    if "war_crimes" in f and not (isinstance(f["war_crimes"], list) and all(
-            isinstance(w, dict) and _printable(w.get("text")) for w in f["war_crimes"])):
-        return False
-    if "decide" in f and not (isinstance(f["decide"], list) and all(map(_printable, f["decide"]))):
-        return False
-    return (("note" not in f or _printable(f["note"]))
-            and f.get("presumed", False) in (True, False))
-
-
 def encode(result: FileResult) -> tuple[str, str]:
     """A result as (metadata, findings) texts. The metadata is a few fields joined by a
     separator, not JSON: decoding it is most of a warm run's work. Diagnostics are
@@ -253,8 +224,8 @@ def encode(result: FileResult) -> tuple[str, str]:
 
 
 def decode(file: str, meta: str, findings: str | None) -> FileResult:
-    """The inverse of ``encode``, checking every field (a crafted or damaged entry
-    raises ValueError: a miss, never a crash later in an output format). Without
+    """The inverse of ``encode``, checking every field of the metadata (a damaged
+    entry raises ValueError: a miss, never a crash later in an output format). Without
     ``findings`` (a quiet run needs only the counts) none are kept."""
     parts = meta.split(_SEP)
     if len(parts) != 8:
@@ -281,12 +252,14 @@ def decode(file: str, meta: str, findings: str | None) -> FileResult:
         "id_pos": (_nat(id_line), _nat(id_col)), "incident": None, "acts_cols": [],
     }
     if findings is not None:  # the places of acts serve only to show findings
-        decoded = json.loads(findings)
-        if not (isinstance(decoded, list) and all(map(_finding_ok, decoded))):
+        # The findings text is ours (its MAC checked out): it is not parsed here, which
+        # would cost a warm run that shows every finding more than half again. What is
+        # checked is cheap: a JSON array whose findings' statuses (compact JSON, where
+        # a quote inside a string is always escaped) agree with the metadata's counts.
+        if not (findings.startswith("[") and findings.endswith("]")) or (
+                findings.count('"status":"violation"'),
+                findings.count('"status":"possible"')) != counts:
             raise ValueError("findings")
-        statuses = [f["status"] for f in decoded]
-        if (statuses.count("violation"), statuses.count("possible")) != counts:
-            raise ValueError("counts")
         result.findings_json = findings
         result.acts_lines = _ints(lines)
         result.acts_cols = _ints(cols)

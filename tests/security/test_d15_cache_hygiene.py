@@ -8,7 +8,6 @@ left an empty ``.gitignore``; an edit that keeps size and mtime (``cp -p``) was 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -88,33 +87,39 @@ def test_d15_crafted_rows_never_crash_the_run(root: Path, cli: CliRun, fmt: str,
 
 def test_d15_crafted_rows_with_a_valid_mac_are_misses(root: Path, cli: CliRun, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rows made with this user's secret but with content the formats cannot read (as
-    a bug could write them) are checked field by field: a miss, then rewritten."""
+    """Rows made with this user's secret whose content does not hold together (as a
+    bug could write them) are checked too: metadata field by field, findings against
+    the metadata's counts. A miss, then rewritten."""
     expected = cli("check", str(root), "-f", "text", "--no-cache")
     cli("check", str(root))
     forger = cache_mod.Cache(tmp_path / "scratch", "", secret=cache_mod.user_secret())
     db = sqlite3.connect(_store(root))
-    bad = [
-        '[{"status": "violation", "rule": "X"}]',
-        '[{"status": "violation", "rule": "X", "title": "t", "act": "0", "actors": [], '
-        '"war_crime": null, "elements": [], "exceptions": []}]',
-        '{"not": "a list"}',
-    ]
-    rows = db.execute("SELECT key, findings FROM findings WHERE findings != '[]'").fetchall()
-    real = json.loads(rows[-1][1])
-    real[0]["war_crimes"] = [{"provision": 1}]  # a real finding, but for one field
-    bad.append(json.dumps(real))
-    keys = [k for k, _ in rows]
-    assert len(keys) >= len(bad)
-    for key, findings in zip(keys[:len(bad)], bad, strict=True):
-        db.execute("UPDATE findings SET findings = ?, tag = ? WHERE key = ?",
-                   (findings, forger._mac(f"f\0{key}\0{findings}"), key))
+    rows = db.execute("SELECT r.key, r.salt, r.meta, f.findings FROM results r JOIN findings f "
+                      "USING (key) WHERE f.findings != '[]' ORDER BY r.key").fetchall()
+    assert len(rows) >= 3
+    crafted = {
+        0: ("meta", "\x1f".join([*rows[0][2].split("\x1f")[:1], "٣",  # not an ASCII digit
+                                  *rows[0][2].split("\x1f")[2:]])),
+        1: ("findings", '{"not": "an array"}'),
+        2: ("findings", rows[2][3].replace('"status":"violation"', '"status":"possible"', 1)
+            if '"status":"violation"' in rows[2][3] else "[]"),  # counts disagree
+    }
+    for i, (what, text) in crafted.items():
+        key, salt = rows[i][0], rows[i][1]
+        if what == "meta":
+            db.execute("UPDATE results SET meta = ?, tag = ? WHERE key = ?",
+                       (text, forger._mac(f"r\0{key}\0{salt}\0{text}"), key))
+        else:
+            db.execute("UPDATE findings SET findings = ?, tag = ? WHERE key = ?",
+                       (text, forger._mac(f"f\0{key}\0{text}"), key))
     db.commit()
     db.close()
     forger.close()
+    for path in root.rglob("mli-*.yaml"):  # touched: every file is looked up by its content
+        os.utime(path, ns=(OLD, OLD))
     checked = _checked(monkeypatch)
     assert cli("check", str(root), "-f", "text")[:2] == expected[:2]
-    assert len(checked) == len(bad), checked
+    assert len(checked) == len(crafted), checked
     checked.clear()
     assert cli("check", str(root), "-f", "text")[:2] == expected[:2]
     assert checked == []  # rewritten: served again
