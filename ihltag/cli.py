@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import typing
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -393,8 +394,9 @@ def check(
         with _Output(output) as out:
             if format is CheckFormat.json:
                 from ihltag.formats.jsonout import JsonStream
+                from ihltag.safetext import JsonSafeWriter
 
-                stream = JsonStream(out, quiet)
+                stream = JsonStream(typing.cast(typing.TextIO, JsonSafeWriter(out)), quiet)
                 run = run_args(sink=verdict.watch(stream.file))
                 stream.finish(run)
             else:
@@ -414,7 +416,10 @@ def check(
             verdict.record(result)
         module = importlib.import_module(f"ihltag.formats.{format.value}")
         extra = {"fail_on": verdict.fail_on} if format is CheckFormat.github else {}
-        _emit(module.render(run, quiet, **extra), output)
+        text = module.render(run, quiet, **extra)
+        from ihltag.safetext import json_safe
+
+        _emit(json_safe(text) if format is CheckFormat.sarif else text, output)
     from ihltag.safetext import safe_line
 
     for line in map(safe_line, verdict.reasons(run)):
@@ -482,7 +487,12 @@ def report(
         else:  # a pipe or a CI log: plain text whose every line is checked (D11)
             sys.stdout.write(render_text(data, width=console.width))
         return
-    _emit(render(data, format.value, bom=bom), output)
+    text = render(data, format.value, bom=bom)
+    if format is ReportFormat.json:
+        from ihltag.safetext import json_safe
+
+        text = json_safe(text)  # the same data; no raw C1 or bidi character (D11)
+    _emit(text, output)
 
 
 @rules_app.command("list")

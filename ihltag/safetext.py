@@ -14,12 +14,16 @@ invisible joiners that some scripts and emoji need (U+200C, U+200D).
 
 from __future__ import annotations
 
+from typing import Any
+
 _NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 # C0, DEL, C1; the bidi embeddings, overrides, isolates and marks; line/paragraph separators.
 _CODES = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F,
           *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]
 _TABLE = {c: _NAMED.get(c, f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CODES}
 _MULTI = {c: e for c, e in _TABLE.items() if c not in (0x0A, 0x09)}
+# JSON already escapes C0; these it leaves raw (json.dumps with ensure_ascii=False).
+_JSON = {c: f"\\u{c:04x}" for c in _CODES if c >= 0x7F}
 
 
 def one_line(text: object) -> str:
@@ -53,3 +57,20 @@ def path(text: object) -> str:
     ``::`` (a file named ``::error::x.yaml`` cannot open a workflow command)."""
     shown = one_line(text)
     return "./" + shown if shown.lstrip().startswith("::") else shown
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL, C1, bidi and line-separator characters written as ``\\uXXXX``
+    escapes: the same data for a parser, nothing raw for a terminal that shows the file.
+    (Outside strings JSON is ASCII, so the whole text can be translated.)"""
+    return text.translate(_JSON)
+
+
+class JsonSafeWriter:
+    """A stream whose JSON text goes through :func:`json_safe` (``check -f json``)."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return int(self.out.write(json_safe(text)))

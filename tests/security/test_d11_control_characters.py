@@ -49,7 +49,7 @@ def hostile(mini_dataset: Path) -> Path:
     bad += '"x\\n::error file=README.md,line=1::forged\\e]0;T\\a": 1\n'
     (folder / "mli-2025-03-10-bad.yaml").write_text(bad, encoding="utf-8")
     # a file whose name carries escapes, and one named like a workflow command
-    (folder / "mli-2025-03-10-\x1b]0;NAME\x07.yaml").write_text(
+    (folder / "mli-2025-03-10-\x1b]0;NAME\x07\u202e.yaml").write_text(
         INCIDENT.format(id="mli-2025-03-10-n", title="fine"), encoding="utf-8")
     (folder / "::warning::x.yaml").write_text(
         INCIDENT.format(id="mli-2025-03-10-w", title="fine"), encoding="utf-8")
@@ -74,7 +74,7 @@ def test_d11_check_text_escapes_and_forges_no_command(hostile: Path, cli: Cli,
     code, out, err = cli("check", str(hostile), "--no-cache", "-f", "text")
     assert code == 1
     _clean(out + err, "check -f text")
-    assert "mli-2025-03-10-\\x1b]0;NAME\\x07.yaml" in out  # kept, visibly escaped
+    assert "mli-2025-03-10-\\x1b]0;NAME\\x07\\u202e.yaml" in out  # kept, visibly escaped
     assert "x\\n::error file=README.md" in out
     # a file named like a command, checked from its own folder: './' in front
     monkeypatch.chdir(hostile / "2025")
@@ -153,3 +153,19 @@ def test_d11_rule_pack_text_cannot_forge_commands(tmp_path: Path, cli: Cli) -> N
         assert code == 0, err
         _clean(out + err, " ".join(args))
     assert "forged" in out
+
+
+@pytest.mark.parametrize("args", [("check", "-f", "json"), ("check", "-f", "sarif"),
+                                  ("report", "-f", "json")], ids=lambda a: "-".join(a))
+def test_d11_json_outputs_escape_what_json_leaves_raw(hostile: Path, cli: Cli,
+                                                      args: tuple[str, ...]) -> None:
+    """JSON escapes C0 itself; C1, DEL, bidi and line separators become \\u escapes too:
+    the same data for a parser, nothing raw for a terminal showing the file."""
+    import json
+
+    extra = ("--no-cache",) if args[0] == "check" else ()
+    code, out, err = cli(args[0], str(hostile), *args[1:], *extra)
+    assert code in (0, 1), err
+    _clean(out, " ".join(args))
+    assert "\\u202e" in out or "\\u009b" in out  # the hostile text is there, escaped
+    json.loads(out)
