@@ -7,9 +7,8 @@ incident starting in that range has exactly one entry, which lists the exact pas
 the documents in ``shared/sources`` that support each deciding fact the file records, a few
 expected facts, and every finding the real engine gives on the incident (no more, no
 fewer). Support paths contain brackets, so quote them in a flow list
-(``supports: ["acts[0].ordered", "perpetrators[0]"]``) or write a block list. A data file
-still in the earlier format (a list of single passages) gets the earlier checks until it
-is converted.
+(``supports: ["acts[0].ordered", "perpetrators[0]"]``) or write a block list. Together
+the data files cover every incident of the dataset.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 from _paths import DATASET, ROOT, RULES, SOURCES
 
-from ihltag.engine import STATUS_ORDER, Engine, Finding
+from ihltag.engine import Engine, Finding
 from ihltag.models import Incident, Range
 from ihltag.registry import Registry, fold, load_registry
 from ihltag.rules import load_pack
@@ -90,10 +89,10 @@ def _part(path: Path) -> str:
     return path.stem.removeprefix("source_passages_")
 
 
-# --- data files in the format of DATASET-V2 (a mapping with `covers` and `incidents`) -------
+# --- the data files: a mapping with `covers` and `incidents` ---------------------------------
 
 def new_files() -> list[Path]:
-    return [p for p in PASSAGE_FILES if isinstance(data_file(p), dict)]
+    return PASSAGE_FILES
 
 
 def new_entries() -> list[Any]:
@@ -152,10 +151,12 @@ def test_every_covered_incident_has_one_entry(path: Path) -> None:
     assert sorted(covered - set(named)) == [], "incidents in the covered range with no entry"
 
 
-def test_no_incident_is_covered_twice() -> None:
+def test_every_incident_is_covered_once() -> None:
+    assert len(PASSAGE_FILES) >= 3
+    assert all(isinstance(data_file(p), dict) for p in PASSAGE_FILES)
     for incident_id, (_, inc) in incidents().items():
         files = [p.name for p in new_files() if _covered(p, inc.date)]
-        assert len(files) <= 1, (incident_id, files)
+        assert len(files) == 1, (incident_id, files)
 
 
 @pytest.mark.parametrize("entry", new_entries())
@@ -195,27 +196,10 @@ def test_findings_are_exactly_the_engines(entry: dict[str, Any]) -> None:
     assert got == (entry.get("findings") or {})
 
 
-# --- data files in the earlier format (a list of single passages), until converted ----------
-
-def entries() -> list[Any]:
-    out = []
-    for path in PASSAGE_FILES:
-        data = data_file(path)
-        if isinstance(data, dict):
-            continue
-        for n, entry in enumerate(data):
-            out.append(pytest.param(entry, id=f"{_part(path)}-{n}-{entry['incident']}"))
-    return out
-
+# --- helpers ---------------------------------------------------------------------------------
 
 def findings(incident_id: str) -> list[Finding]:
     return engine().evaluate(incidents()[incident_id][1])
-
-
-def best_status(incident_id: str, rule: str) -> str:
-    """The strongest status the rule reaches on any act of the incident, or ``none``."""
-    statuses = [f.status for f in findings(incident_id) if f.rule == rule and f.status]
-    return max(statuses, key=STATUS_ORDER.__getitem__) if statuses else "none"
 
 
 def _killed_low(incident: Incident) -> int | None:
@@ -240,30 +224,6 @@ def check_expect(incident: Incident, expect: dict[str, Any]) -> None:
     assert sorted(actors) == sorted(expect["actors"])
     if "killed_low" in expect:
         assert _killed_low(incident) == expect["killed_low"]
-
-
-def test_there_are_enough_passages() -> None:
-    ids = {e.values[0]["incident"] for e in entries()} | {
-        e.values[0]["incident"] for e in new_entries()}
-    assert len(ids) >= 15
-
-
-@pytest.mark.parametrize("entry", entries())
-def test_passage_and_facts(entry: dict[str, Any]) -> None:
-    text = source_text(entry["source"])
-    assert entry["passage"] in text, f"passage not in {entry['source']}: {entry['passage']!r}"
-    assert entry["incident"] in incidents(), f"no incident {entry['incident']}"
-    check_expect(incidents()[entry["incident"]][1], entry["expect"])
-
-
-def _with_findings() -> list[Any]:
-    return [pytest.param(e.values[0], rule, status, id=f"{e.id}-{rule}")
-            for e in entries() for rule, status in (e.values[0].get("findings") or {}).items()]
-
-
-@pytest.mark.parametrize(("entry", "rule", "status"), _with_findings())
-def test_documented_finding(entry: dict[str, Any], rule: str, status: str) -> None:
-    assert best_status(entry["incident"], rule) == status
 
 
 # --- the dataset as a whole ---------------------------------------------------------------
@@ -307,8 +267,6 @@ def test_every_actor_named_is_in_the_registry() -> None:
 
 
 # --- the qualifications RULAC gives (issues 3 and 11, point 4) --------------------------------
-# The facts RULAC's qualifications rest on, as recorded; the statuses rule pack v2 gives
-# on them are pinned with every other finding in the data files.
 
 RULAC = "000_75835d26287cc226.txt"
 
@@ -317,27 +275,46 @@ def _one(predicate: Callable[[Incident], bool]) -> list[str]:
     return sorted(i for i, (_, inc) in incidents().items() if predicate(inc))
 
 
-def test_central_mali_burnings_carry_the_facts_of_rule_50() -> None:
+def _finding(incident_id: str, rule: str, act: int) -> Finding:
+    (f,) = [f for f in findings(incident_id) if f.rule == rule and f.act == act]
+    return f
+
+
+def _provisions(f: Finding) -> list[str]:
+    return [w.provision for w in f.war_crimes]
+
+
+def test_central_mali_burnings_under_rule_50() -> None:
     """RULAC: JNIM's "destruction and seizure of civilian property", aimed at communities
     "perceived as supporting the Dan Na Ambassagou militia": adverse owners, no military
-    reason, on the campaign and on Tilé."""
+    reason, so Rule 50 (and pillage of the cattle) on the campaign and on Tilé."""
     assert "targeting communities perceived as supporting the Dan Na Ambassagou" in (
         source_text(RULAC))
     for incident_id in ("mli-2024-06-central-mali", "mli-2024-06-tile"):
         _, incident = incidents()[incident_id]
-        (burn,) = [a for a in incident.acts if a.type == "destruction"]
-        assert (burn.owner_adverse, burn.reason) == (True, "unjustified")
-        (cattle,) = [a for a in incident.acts if a.type == "looting"]
-        assert cattle.target == "livestock" and cattle.levy is None
+        (burn,) = [n for n, a in enumerate(incident.acts) if a.type == "destruction"]
+        assert incident.acts[burn].owner_adverse is True
+        assert incident.acts[burn].reason == "unjustified"
+        f = _finding(incident_id, "CIHL-50", burn)
+        assert f.status == "violation" and not f.presumed
+        assert _provisions(f) == ["Rome Statute art. 8(2)(e)(xii)"]
+        (cattle,) = [n for n, a in enumerate(incident.acts) if a.type == "looting"]
+        assert _finding(incident_id, "CIHL-52", cattle).status == "violation"
 
 
 def test_attacks_directed_against_civilians() -> None:
-    """RULAC lists Ménaka and Dembo Songo Anna under "Attacks directed against civilians"."""
-    assert "Attacks directed against civilians\n\nSince July 2024" in source_text(RULAC)
+    """RULAC lists Ménaka and Dembo Songo Anna under "Attacks directed against civilians":
+    both are recorded as directed; the doubt rule (Rule 6) decides direct participation,
+    so the violation is marked presumed and carries no war-crime provision."""
+    heading = "Attacks directed against civilians\n\nSince July 2024"
+    assert heading in source_text(RULAC)
     for incident_id in ("mli-2024-07-19-menaka", "mli-2024-07-21-dembo-songo-anna"):
         _, incident = incidents()[incident_id]
         assert incident.acts[0].targeting == "directed"
-        assert incident.acts[0].direct_participation is None  # no source says it
+        f = _finding(incident_id, "CIHL-1", 0)
+        assert (f.status, f.presumed, f.war_crimes) == ("violation", True, ())
+        assert not [g for g in findings(incident_id) if g.act == 0
+                    and g.rule in ("CIHL-11", "CIHL-14", "CIHL-15")]
 
 
 @pytest.mark.parametrize(("incident_id", "passage"), [
@@ -346,28 +323,48 @@ def test_attacks_directed_against_civilians() -> None:
     ("mli-2024-10-21-inadiatafane",
      "Nothing indicates the presence of a military objective in the market."),
 ])
-def test_no_military_objective_and_nothing_more(incident_id: str, passage: str) -> None:
-    """RULAC's "nothing indicates a military objective" is recorded as exactly that; RULAC
-    calls the strikes "indiscriminate or disproportionate" without choosing, so the aim
-    stays unknown."""
+def test_no_military_objective_leaves_review_flags(incident_id: str, passage: str) -> None:
+    """RULAC's "nothing indicates a military objective" is recorded as exactly that; it
+    says the strikes were "indiscriminate or disproportionate" without choosing, so the
+    aim stays unknown: Rules 1/7, 11 and 15 are review flags, Rule 14 is excluded, and
+    nothing is inferred from where the strikes landed."""
     assert passage in source_text(RULAC)
     _, incident = incidents()[incident_id]
-    for act in incident.acts:
+    for n, act in enumerate(incident.acts):
         assert act.type == "attack" and act.military_objective_present is False
-        assert act.targeting in (None, "unknown") and act.military_use is None
+        assert act.targeting in (None, "unknown")
+        got = {f.rule: f.status for f in findings(incident_id) if f.act == n}
+        distinction = "CIHL-1" if act.target == "civilians" else "CIHL-7"
+        assert got == {distinction: "possible", "CIHL-11": "possible", "CIHL-15": "possible"}
+        assert "targeting" in _finding(incident_id, "CIHL-11", n).decide
 
 
 def test_the_pharmacy_is_not_a_medical_unit() -> None:
     _, incident = incidents()["mli-2024-08-25-tinzaouaten"]
     assert incident.acts[0].target == "private_property"
+    assert not [f for f in findings("mli-2024-08-25-tinzaouaten") if f.rule == "CIHL-28"]
 
 
-def test_a_demand_made_of_the_captive() -> None:
+def test_ordered_displacement_in_fatakara() -> None:
+    """RULAC: armed men "ordered everyone to leave" and "No fighting appears to have taken
+    place in the village": an order with no military reason."""
+    assert "No fighting appears to have taken place in the village" in source_text(RULAC)
+    (fatakara,) = _one(lambda i: fold(i.location.place or "") == fold("Fatakara"))
+    _, incident = incidents()[fatakara]
+    (n,) = [n for n, a in enumerate(incident.acts) if a.type == "displacement"]
+    assert (incident.acts[n].ordered, incident.acts[n].reason) == (True, "unjustified")
+    f = _finding(fatakara, "CIHL-129", n)
+    assert f.status == "violation"
+    assert _provisions(f) == ["Rome Statute art. 8(2)(e)(viii)"]
+
+
+def test_a_demand_made_of_the_captive_is_not_hostage_taking() -> None:
     """Nioro: JNIM demanded that the khalif himself stop dealing with the government."""
     assert "demanding he cease his interactions with the Malian government" in (
         source_text(RULAC))
     _, incident = incidents()["mli-2024-12-nioro"]
     assert incident.acts[0].demand_to == "victim"
+    assert not [f for f in findings("mli-2024-12-nioro") if f.rule == "CIHL-96"]
 
 
 def test_ap_ii_applies_to_the_issp_only_from_the_date_rulac_gives() -> None:
@@ -380,10 +377,10 @@ def test_ap_ii_applies_to_the_issp_only_from_the_date_rulac_gives() -> None:
 
 def test_child_recruitment_split_per_actor() -> None:
     """113 children by JNIM, the rest by groups the sources do not name; the UN counts
-    under-18s only."""
+    under-18s, so Rule 136 (a war crime only under 15) stays open."""
     assert "principally JNIM (113 children)" in source_text(RULAC)
     _, incident = incidents()["mli-2024-mali-child-recruitment"]
     assert incident.aggregate is True
     by_actor = {a.perpetrators[0].actor: a for a in incident.acts if a.perpetrators}
     assert by_actor["JNIM"].count == 113 and by_actor["unidentified"].count is None
-    assert all(a.victim_groups == ["children"] for a in incident.acts)
+    assert {f.status for f in findings(incident.id) if f.rule == "CIHL-136"} == {"possible"}
