@@ -136,8 +136,8 @@ def _format_for(output: Path | None, given: _E | None, kind: type[_E], default: 
         wanted = "terminal"
     inferred = kind.__members__.get(wanted) if wanted else None
     if given is not None and inferred is not None and given is not inferred:
-        fail(f"--format {given.value} contradicts the output file name {output} (a "
-             f"{inferred.value} file); change one of them")
+        fail(f"--format {given.value} contradicts the output file name {output}, whose "
+             f"extension says {inferred.value}; change one of them")
     if given is None and wanted is not None and inferred is None:
         names = ", ".join(str(m.value) for m in kind)
         fail(f"cannot write a {wanted} file ({output}) with this command; use --format "
