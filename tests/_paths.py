@@ -1,6 +1,7 @@
 """Paths the tests share (a module of its own: ``conftest`` is not importable by name
 once subfolders have their own conftest.py)."""
 
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +41,11 @@ def incident(folder: Path, name: str, **replace: str) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` as a throwaway identity (no signing, branch ``main``); its output."""
+    proc = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
+                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+                          cwd=cwd, capture_output=True, text=True, check=True)
+    return proc.stdout

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from _paths import git
 
 from ihltag.dataset import DatasetError
 from ihltag.gitdiff import changed_files, toplevel
@@ -17,12 +17,6 @@ INCIDENTS = ROOT / "incidents"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          cwd=cwd, capture_output=True, text=True, check=True)
-    return proc.stdout
 
 
 def incident(name: str, act: str = "looting") -> str:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _paths import BAD
+from _paths import BAD, git
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "incidents"
@@ -29,11 +29,6 @@ def _pre_commit() -> list[str] | None:
         return None
     return [sys.executable, "-m", "pre_commit"]
 
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                    "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                   cwd=cwd, capture_output=True, text=True, check=True)
 
 
 def _copy_repository(target: Path) -> None:

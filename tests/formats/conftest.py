@@ -7,11 +7,10 @@ annotations do not change whenever the real rule pack is edited.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from _paths import BAD
+from _paths import BAD, git
 
 SETS = "sets:\n  civilian_objects: [livestock, dwellings, private_property]\n"
 
@@ -89,12 +88,6 @@ summary: Goats taken.
 """
 
 
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          cwd=cwd, capture_output=True, text=True, check=True)
-    return proc.stdout
 
 
 @pytest.fixture

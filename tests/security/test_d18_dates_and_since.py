@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from _paths import DATASET, incident
+from _paths import DATASET, git, incident
 
 from ihltag.dates import parse_span
 
@@ -52,12 +51,6 @@ def test_d18_date_error_stays_on_one_line(cli, mini_dataset, value) -> None:
     assert message == " ".join(message.splitlines())  # no line break of any kind
     assert "\x1b" not in message and "\x07" not in message
 
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org",
-                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          cwd=cwd, capture_output=True, text=True, check=True)
-    return proc.stdout
 
 
 @pytest.fixture
