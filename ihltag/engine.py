@@ -12,11 +12,11 @@ provision: the doubt rule guides those who plan attacks, it does not prove a cri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from ihltag.models import Act, Incident
 from ihltag.registry import Registry
-from ihltag.rulelang import FACTS, Ctx, Node, Tri
+from ihltag.rulelang import Ctx, Node, Tri
 from ihltag.rules import Clause, Provision, Rule, RulePack
 from ihltag.vocab import ACT_TYPES, CONFIDENCE_BY_ATTRIBUTION
 
@@ -238,15 +238,12 @@ def worst(findings: list[Finding]) -> int:
 
 
 def _types(node: Node) -> frozenset[str]:
-    """Act types for which a condition is not certainly false (a sound over-estimate)."""
-    every = frozenset(ACT_TYPES)
-    spec = FACTS["act.type"]
-    if node.spec is spec and node.if_omitted is None:
-        # probe the compiled leaf with each act type (it reads only ``ctx.act.type``)
-        return frozenset(t for t in ACT_TYPES
-                         if node.fn(cast(Ctx, _TypeProbe(t))) is not False)
+    """Act types for which a condition is not certainly false (a sound over-estimate),
+    from the act types its ``act.type`` leaves recorded when compiled."""
+    if node.act_types is not None:
+        return node.act_types
     if node.op == "all" and node.children:
-        out = every
+        out = frozenset(ACT_TYPES)
         for child in node.children:
             out &= _types(child)
         return out
@@ -255,23 +252,7 @@ def _types(node: Node) -> frozenset[str]:
         for child in node.children:
             found |= _types(child)
         return found
-    return every
-
-
-class _TypeProbe:
-    """A stand-in context holding only an act type, to probe a compiled act.type leaf."""
-
-    __slots__ = ("act",)
-
-    def __init__(self, act_type: str) -> None:
-        self.act = _Act(act_type)
-
-
-class _Act:
-    __slots__ = ("type",)
-
-    def __init__(self, act_type: str) -> None:
-        self.type = act_type
+    return frozenset(ACT_TYPES)
 
 
 def possible_types(rule: Rule) -> frozenset[str]:

@@ -169,51 +169,67 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
         diags.extend(found)
     if diags:
         raise RegistryError(diags)
-    actors_doc, conflicts_doc = docs["actors.yaml"], docs["conflicts.yaml"]
     a_name, c_name = f"{display_root}actors.yaml", f"{display_root}conflicts.yaml"
+    diags = _add_actors(reg, loaded["actors.yaml"], docs["actors.yaml"], a_name)
+    diags += _add_conflicts(reg, loaded["conflicts.yaml"], docs["conflicts.yaml"], c_name)
+    if diags:
+        raise RegistryError(diags)
+    return reg
 
-    def at(doc: Document | None, loc: tuple[int | str, ...]) -> tuple[int, int]:
-        return locate(doc.root if doc else None, loc)
 
+def _at(doc: Document | None, loc: tuple[int | str, ...]) -> tuple[int, int]:
+    return locate(doc.root if doc else None, loc)
+
+
+def _add_actors(reg: Registry, actors: list[Actor], doc: Document | None, file: str
+                ) -> list[Diagnostic]:
+    """Index the actors by id and by every name (folded); the problems: ids or names used
+    twice, the reserved name, a ``supports`` that names no actor."""
+    diags: list[Diagnostic] = []
     owner: dict[str, tuple[str, int]] = {}
-    for i, actor in enumerate(loaded["actors.yaml"]):
+    for i, actor in enumerate(actors):
         if actor.id in reg.actors:
-            diags.append(Diagnostic(a_name, *at(actors_doc, (i, "id")), "duplicate-actor",
+            diags.append(Diagnostic(file, *_at(doc, (i, "id")), "duplicate-actor",
                                     f"actor id '{actor.id}' is defined twice"))
             continue
         reg.actors[actor.id] = actor
         for j, name in enumerate([actor.id, actor.name, *actor.aliases]):
             key = fold(name)
             if key == fold(UNIDENTIFIED):
-                diags.append(Diagnostic(a_name, *at(actors_doc, (i,)), "reserved-name",
+                diags.append(Diagnostic(file, *_at(doc, (i,)), "reserved-name",
                                         "'unidentified' is reserved for unknown perpetrators"))
             prev = owner.get(key)
             if prev and prev[0] != actor.id:
                 loc: tuple[int | str, ...] = ((i, "aliases", j - 2) if j >= 2
                                               else (i, "name" if j else "id"))
-                diags.append(Diagnostic(a_name, *at(actors_doc, loc), "duplicate-alias",
+                diags.append(Diagnostic(file, *_at(doc, loc), "duplicate-alias",
                                         f"name '{excerpt(name)}' is already used by actor '{prev[0]}'"))
             elif not prev:
                 owner[key] = (actor.id, i)
                 reg.names[key] = actor.id
-    for i, actor in enumerate(loaded["actors.yaml"]):
+    for i, actor in enumerate(actors):
         if actor.supports and actor.supports not in reg.actors:
-            diags.append(Diagnostic(a_name, *at(actors_doc, (i, "supports")), "unknown-actor",
+            diags.append(Diagnostic(file, *_at(doc, (i, "supports")), "unknown-actor",
                                     f"supports '{excerpt(actor.supports)}', which is not an actor id"
                                     f"{did_you_mean(actor.supports, reg.actors)}"))
-    for i, conflict in enumerate(loaded["conflicts.yaml"]):
+    return diags
+
+
+def _add_conflicts(reg: Registry, conflicts: list[Conflict], doc: Document | None, file: str
+                   ) -> list[Diagnostic]:
+    """Index the conflicts by id; the problems: ids used twice, parties that are no actor."""
+    diags: list[Diagnostic] = []
+    for i, conflict in enumerate(conflicts):
         if conflict.id in reg.conflicts:
-            diags.append(Diagnostic(c_name, *at(conflicts_doc, (i, "id")), "duplicate-conflict",
+            diags.append(Diagnostic(file, *_at(doc, (i, "id")), "duplicate-conflict",
                                     f"conflict id '{conflict.id}' is defined twice"))
         reg.conflicts[conflict.id] = conflict
         for j, party in enumerate(conflict.parties):
             if party not in reg.actors:
-                diags.append(Diagnostic(c_name, *at(conflicts_doc, (i, "parties", j)),
+                diags.append(Diagnostic(file, *_at(doc, (i, "parties", j)),
                                         "unknown-actor", f"party '{excerpt(party)}' is not an actor id"
                                         f"{did_you_mean(party, reg.actors)}"))
-    if diags:
-        raise RegistryError(diags)
-    return reg
+    return diags
 
 
 def registry_from_data(actors: list[Any], conflicts: list[Any]) -> Registry:

@@ -131,8 +131,6 @@ def _meets(members: frozenset[Any], x: Any) -> bool:
 
 
 FACTS: Mapping[str, FactSpec] = _facts()
-OPERATORS = ("eq", "ne", "in", "is", "given", "gt", "ge", "lt", "le", "has", "has_any")
-_LEAF_KEYS = {"fact", "if_omitted", *OPERATORS}
 DEFAULT_KINDS = ("presumption", "required_record")
 _DEFAULT_KEYS = ("value", "kind", "basis", "unless")
 _UNKNOWN_KEYS = ("unknown", "fact")
@@ -188,6 +186,9 @@ class Node:
     default: Default | None = None
     fact: str = ""  # a leaf's fact path, as the rule file writes it
     arg: Any = None  # the operand as written; for ``unknown``: the reason
+    # An ``act.type`` leaf without a default: the act types for which it is not false,
+    # recorded when compiled (the engine skips rules that cannot hold for an act type).
+    act_types: frozenset[str] | None = None
 
     @property
     def if_omitted(self) -> Tri:
@@ -403,6 +404,8 @@ def _default(raw: Any, sets: Mapping[str, Sequence[str]], loc: tuple[int | str, 
 
 def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int | str, ...],
           defaults: bool = True) -> Node:
+    """A ``{fact: F, OPERATOR: VALUE}`` leaf: checked, then compiled by its operator's
+    compiler (``_COMPILERS``) into a test of the fact's recorded value."""
     for key in raw:
         if key not in _LEAF_KEYS:
             raise ConditionError(loc + (key,), f"unknown operator '{key}'"
@@ -415,16 +418,54 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
     if len(ops) != 1:
         raise ConditionError(loc, f"a leaf needs exactly one operator ({', '.join(OPERATORS)})")
     op = ops[0]
-    arg = raw[op]
     default = None
     if "if_omitted" in raw:
         if not defaults:
             raise ConditionError(loc + ("if_omitted",), "this condition reads recorded facts "
                                  "only: no if_omitted here", key=True)
         default = _default(raw["if_omitted"], sets, loc + ("if_omitted",))
-    where = loc + (op,)
+    operand = _Operand(path, spec, op, raw[op], loc + (op,), sets)
+    test = _COMPILERS[op](operand)
+    act_types = None
+    if path == "act.type" and default is None:
+        # recorded now, so the engine can skip rules that cannot hold for an act type
+        act_types = frozenset(t for t in vocab.ACT_TYPES if t == spec.unknown or test(t))
+    return Node(op, _leaf_fn(spec.getter, test, default, spec.unknown), (), spec, default,
+                path, raw[op], act_types)
 
-    def check_value(v: Any, at: tuple[int | str, ...]) -> Any:
+
+def _leaf_fn(get: Callable[[Ctx], Any], test: Callable[[Any], bool], default: Default | None,
+             unknown: str | None) -> Fn:
+    """The leaf's fast closure: an omitted (or "not known") fact is unknown, unless a
+    declared default in force gives it a value."""
+
+    def fn(c: Ctx, get: Callable[[Ctx], Any] = get, test: Callable[[Any], bool] = test,
+           dflt: Default | None = default, unk: str | None = unknown) -> Tri:
+        x = get(c)
+        if x is None or x == unk:
+            if dflt is None or not dflt.active(c):
+                return None
+            return dflt.value
+        return test(x)
+
+    return fn
+
+
+@dataclass(frozen=True, slots=True)
+class _Operand:
+    """One leaf's operator and operand, with what its compiler needs to check them."""
+
+    path: str
+    spec: FactSpec
+    op: str
+    arg: Any
+    where: tuple[int | str, ...]
+    sets: Mapping[str, Sequence[str]]
+
+    def value(self, v: Any, at: tuple[int | str, ...] | None = None) -> Any:
+        """``v`` if it is a value the fact can hold, else a ``ConditionError`` at ``at``."""
+        at = self.where if at is None else at
+        spec, path = self.spec, self.path
         if spec.unknown is not None and v == spec.unknown:
             raise ConditionError(at, f"'{v}' records that {path} is not known, and is evaluated "
                                  "as an omitted fact (unknown); test the known values instead")
@@ -440,61 +481,76 @@ def _leaf(raw: dict[str, Any], sets: Mapping[str, Sequence[str]], loc: tuple[int
             raise ConditionError(at, f"{path} holds names, not {show(v)}")
         return v
 
-    def expect_kind(*kinds: str) -> None:
-        if spec.kind not in kinds:
-            raise ConditionError(where, f"operator '{op}' does not apply to {path} ({spec.kind})")
+    def expect_kind(self, *kinds: str) -> None:
+        if self.spec.kind not in kinds:
+            raise ConditionError(self.where, f"operator '{self.op}' does not apply to "
+                                 f"{self.path} ({self.spec.kind})")
 
-    get = spec.getter
-    test: Callable[[Any], bool]
-    if op in ("eq", "ne"):
-        expect_kind("enum", "int", "text", "bool")
-        value = check_value(arg, where)
-        test = partial(operator.eq if op == "eq" else operator.ne, value)
-    elif op == "in":
-        expect_kind("enum", "int", "text")
-        if isinstance(arg, str):
-            if arg not in sets:
-                raise ConditionError(where, f"unknown set '{arg}'{did_you_mean(arg, sets)}")
-            members = frozenset(sets[arg])
-            for v in members:
-                check_value(v, where)
-        elif isinstance(arg, list) and arg:
-            members = frozenset(check_value(v, where + (i,)) for i, v in enumerate(arg))
-        else:
-            raise ConditionError(where, "'in' takes a non-empty list of values or a set name")
-        test = partial(operator.contains, members)
-    elif op == "is":
-        expect_kind("bool")
-        value = check_value(arg, where)
-        test = partial(operator.is_, value)
-    elif op == "given":
-        if arg is not True:
-            raise ConditionError(where, "'given' is written 'given: true'")
-        test = _always
-    elif op in ("gt", "ge", "lt", "le"):
-        expect_kind("int")
-        value = check_value(arg, where)
-        # x > v is v < x: the value is bound first
-        flipped = {"gt": operator.lt, "ge": operator.le, "lt": operator.gt, "le": operator.ge}
-        test = partial(flipped[op], value)
-    else:  # has, has_any
-        expect_kind("list")
-        wanted = [arg] if op == "has" else arg
-        if not isinstance(wanted, list) or not wanted:
-            raise ConditionError(where, f"'{op}' takes {'a value' if op == 'has' else 'a list'}")
-        members = frozenset(check_value(v, where) for v in wanted)
-        test = partial(_meets, members)
 
-    def fn(c: Ctx, get: Callable[[Ctx], Any] = get, test: Callable[[Any], bool] = test,
-           dflt: Default | None = default, unk: str | None = spec.unknown) -> Tri:
-        x = get(c)
-        if x is None or x == unk:
-            if dflt is None or not dflt.active(c):
-                return None
-            return dflt.value
-        return test(x)
+Test = Callable[[Any], bool]
 
-    return Node(op, fn, (), spec, default, path, arg)
+
+def _equal(o: _Operand) -> Test:
+    """``eq``/``ne``: one value."""
+    o.expect_kind("enum", "int", "text", "bool")
+    return partial(operator.eq if o.op == "eq" else operator.ne, o.value(o.arg))
+
+
+def _member(o: _Operand) -> Test:
+    """``in``: a non-empty list of values, or the name of a set the pack defines."""
+    o.expect_kind("enum", "int", "text")
+    if isinstance(o.arg, str):
+        if o.arg not in o.sets:
+            raise ConditionError(o.where, f"unknown set '{o.arg}'{did_you_mean(o.arg, o.sets)}")
+        members = frozenset(o.sets[o.arg])
+        for v in members:
+            o.value(v)
+    elif isinstance(o.arg, list) and o.arg:
+        members = frozenset(o.value(v, o.where + (i,)) for i, v in enumerate(o.arg))
+    else:
+        raise ConditionError(o.where, "'in' takes a non-empty list of values or a set name")
+    return partial(operator.contains, members)
+
+
+def _is(o: _Operand) -> Test:
+    """``is``: true or false, for a boolean fact."""
+    o.expect_kind("bool")
+    return partial(operator.is_, o.value(o.arg))
+
+
+def _given(o: _Operand) -> Test:
+    """``given: true``: the fact is recorded, whatever its value."""
+    if o.arg is not True:
+        raise ConditionError(o.where, "'given' is written 'given: true'")
+    return _always
+
+
+# x > v is v < x: the operand is bound first
+_FLIPPED = {"gt": operator.lt, "ge": operator.le, "lt": operator.gt, "le": operator.ge}
+
+
+def _order(o: _Operand) -> Test:
+    """``gt``/``ge``/``lt``/``le``: a comparison with a whole number."""
+    o.expect_kind("int")
+    return partial(_FLIPPED[o.op], o.value(o.arg))
+
+
+def _has(o: _Operand) -> Test:
+    """``has`` (a value) and ``has_any`` (a list): a list fact holds one of them."""
+    o.expect_kind("list")
+    wanted = [o.arg] if o.op == "has" else o.arg
+    if not isinstance(wanted, list) or not wanted:
+        raise ConditionError(o.where, f"'{o.op}' takes {'a value' if o.op == 'has' else 'a list'}")
+    return partial(_meets, frozenset(o.value(v) for v in wanted))
+
+
+# Each operator's compiler: checks the operand against the fact, returns the test.
+_COMPILERS: Mapping[str, Callable[[_Operand], Test]] = {
+    "eq": _equal, "ne": _equal, "in": _member, "is": _is, "given": _given,
+    "gt": _order, "ge": _order, "lt": _order, "le": _order, "has": _has, "has_any": _has,
+}
+OPERATORS = tuple(_COMPILERS)
+_LEAF_KEYS = {"fact", "if_omitted", *OPERATORS}
 
 
 def _all(fns: tuple[Fn, ...]) -> Fn:

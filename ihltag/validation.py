@@ -113,33 +113,10 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel], hints
     if kind == "missing":
         return "missing-key", f"missing required key '{where}'", False
     if kind == "literal_error":
-        expected = str(err.get("ctx", {}).get("expected", ""))
-        choices = _QUOTED.findall(expected) or [c.strip() for c in expected.split(" or ")]
-        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
-        label = _LABELS.get(field, field.replace("_", " "))
-        shown = ", ".join(choices) if len(choices) <= 16 else ", ".join(choices[:16]) + ", …"
-        hint = did_you_mean(str(value), choices)
-        if not hint:
-            hint = f" (allowed: {shown})"
-        return "unknown-value", f"{where}: unknown {label} '{excerpt(str(value))}'{hint}", False
-    if kind in {"bool_type", "bool_parsing"}:
-        extra = (f" ('{excerpt(value)}' is text here: YAML booleans are only true and false)"
-                 if isinstance(value, str) else "")
-        return "wrong-type", f"{where} must be true or false{extra}", False
-    if (kind == "int_type" and isinstance(value, str) and len(value) > MAX_INT_DIGITS
-            and _DIGITS.match(value)):
-        # a plain number too long to read as one (yamlsafe.MAX_INT_DIGITS)
-        return "invalid-value", f"{where} is far too large a number ({len(value)} digits)", False
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return "wrong-type", f"{where} must be a whole number, not {_show(value)}", False
-    if kind in {"float_type", "float_parsing"}:
-        return "wrong-type", f"{where} must be a number, not {_show(value)}", False
-    if kind in {"string_type"}:
-        return "wrong-type", f"{where} must be text, not {_shape(value)}", False
-    if kind in {"list_type"}:
-        return "wrong-type", f"{where} must be a list, not {_shape(value)}", False
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return "wrong-type", f"{where} must be {_GROUP}, not {_shape(value)}", False
+        return "unknown-value", _unknown_value(err, loc), False
+    wrong = _wrong_type(kind, where, value)
+    if wrong is not None:
+        return (*wrong, False)
     if kind == "string_pattern_mismatch":
         return "invalid-value", f"{where}: {_pattern_help(str(name), value)}", False
     if kind in {"too_short", "string_too_short"}:
@@ -160,6 +137,43 @@ def _message(err: Any, loc: tuple[int | str, ...], model: type[BaseModel], hints
     if kind == "union_type":
         return "wrong-type", f"{where} {err['msg']}", False
     return "invalid-value", f"{where}: {err['msg']}", False
+
+
+def _unknown_value(err: Any, loc: tuple[int | str, ...]) -> str:
+    """A value outside a vocabulary: the closest valid one, else the list of them."""
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    value = err.get("input")
+    choices = _QUOTED.findall(expected) or [c.strip() for c in expected.split(" or ")]
+    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    label = _LABELS.get(field, field.replace("_", " "))
+    shown = ", ".join(choices) if len(choices) <= 16 else ", ".join(choices[:16]) + ", …"
+    hint = did_you_mean(str(value), choices)
+    if not hint:
+        hint = f" (allowed: {shown})"
+    return f"{dotted(loc)}: unknown {label} '{excerpt(str(value))}'{hint}"
+
+
+def _wrong_type(kind: str, where: str, value: Any) -> tuple[str, str] | None:
+    """(code, message) for a value of the wrong type, or None for another kind of error."""
+    if kind in {"bool_type", "bool_parsing"}:
+        extra = (f" ('{excerpt(value)}' is text here: YAML booleans are only true and false)"
+                 if isinstance(value, str) else "")
+        return "wrong-type", f"{where} must be true or false{extra}"
+    if (kind == "int_type" and isinstance(value, str) and len(value) > MAX_INT_DIGITS
+            and _DIGITS.match(value)):
+        # a plain number too long to read as one (yamlsafe.MAX_INT_DIGITS)
+        return "invalid-value", f"{where} is far too large a number ({len(value)} digits)"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return "wrong-type", f"{where} must be a whole number, not {_show(value)}"
+    if kind in {"float_type", "float_parsing"}:
+        return "wrong-type", f"{where} must be a number, not {_show(value)}"
+    if kind in {"string_type"}:
+        return "wrong-type", f"{where} must be text, not {_shape(value)}"
+    if kind in {"list_type"}:
+        return "wrong-type", f"{where} must be a list, not {_shape(value)}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "wrong-type", f"{where} must be {_GROUP}, not {_shape(value)}"
+    return None
 
 
 _BOUNDS = {"greater_than_equal": "at least", "less_than_equal": "at most",

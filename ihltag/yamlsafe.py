@@ -51,10 +51,17 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 # What can open a block collection at the start of a line: indentation, compact
 # indicators ("- ", "? ", ": ") and node properties (anchors, tags).
 _LINE_PREFIX = re.compile(r"^[ \t]*(?:(?:[-?:]|[&!]\S*)[ \t]+)*", re.MULTILINE)
-# Lines that may start such a prefix of 22 characters or more: when neither matches,
-# every prefix is shorter, which (with few brackets) bounds the depth cheaply. They
-# search for "\n" rather than use "^", which the regex engine finds much faster.
-_LONG_PREFIX = re.compile(r"\n[ \t\-?:]{22}")
+# A text with at most _FEW_BRACKETS brackets and line prefixes shorter than _LONG
+# characters nests at most _FEW_BRACKETS + 2 * _LONG + 1 levels (a block level needs a
+# deeper or compact line start, a flow level a bracket): the two are derived from
+# MAX_DEPTH so that this cheap bound stays within it.
+_FEW_BRACKETS = 16
+_LONG = (MAX_DEPTH - 1 - _FEW_BRACKETS) // 2
+CHEAP_DEPTH_BOUND = _FEW_BRACKETS + 2 * _LONG + 1
+# Lines that may start such a prefix of _LONG characters or more: when neither matches,
+# every prefix is shorter, which bounds the depth cheaply. They search for "\n" rather
+# than use "^", which the regex engine finds much faster.
+_LONG_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_LONG}}}")
 _PROPERTY_PREFIX = re.compile(r"\n[ \t\-?:]*[&!]")
 _FALSE = frozenset({"false", "False", "FALSE"})
 
@@ -356,9 +363,9 @@ def _too_deep(path: str, text: str) -> Diagnostic | None:
     if 2 * len(text) + 2 > MAX_DEPTH:
         flow = text.count("[") + text.count("{")
         lines = "\n" + text
-        if flow <= 16 and not _LONG_PREFIX.search(lines) and (
+        if flow <= _FEW_BRACKETS and not _LONG_PREFIX.search(lines) and (
                 ("&" not in text and "!" not in text) or not _PROPERTY_PREFIX.search(lines)):
-            return None  # depth <= 16 + 2 * (21 + 1) + 1 < MAX_DEPTH
+            return None  # depth <= CHEAP_DEPTH_BOUND <= MAX_DEPTH
         if flow > MAX_DEPTH:
             bound = flow
         else:

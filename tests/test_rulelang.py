@@ -698,3 +698,30 @@ def test_act_model_has_every_act_fact() -> None:
     act_facts = {k.split(".", 1)[1] for k in FACTS if k.startswith("act.")}
     fields = set(Act.model_fields) - {"note", "perpetrators"}  # perpetrators: party, nexus
     assert act_facts == fields
+
+
+@pytest.mark.parametrize(("cond", "expected"), [
+    ({"fact": "act.type", "eq": "killing"}, {"killing"}),
+    ({"fact": "act.type", "in": ["attack", "killing"]}, {"attack", "killing"}),
+    ({"fact": "act.type", "ne": "attack"}, {"killing", "looting", "siege"}),
+    ({"fact": "act.type", "given": True}, {"attack", "killing", "looting", "siege"}),
+])
+def test_act_type_leaves_record_their_act_types(cond: dict[str, Any], expected: set[str],
+                                                 sets: dict[str, list[str]]) -> None:
+    """The act types a leaf allows are recorded when compiled (the engine's rule index),
+    not found by calling the compiled closure with a stand-in context."""
+    node = compile_condition(cond, sets)
+    assert node.act_types is not None
+    shown = {"attack", "killing", "looting", "siege"}
+    assert node.act_types & shown == expected
+    if cond.get("eq") or cond.get("in"):
+        assert len(node.act_types) == len(expected)
+
+
+def test_other_leaves_and_defaulted_act_types_record_none(sets: dict[str, list[str]]) -> None:
+    default = {"value": True, "kind": "presumption", "basis": "a basis in four words here"}
+    assert compile_condition({"fact": "act.type", "eq": "attack", "if_omitted": default},
+                             sets).act_types is None
+    assert compile_condition({"fact": "act.target", "eq": "civilians"}, sets).act_types is None
+    combined = compile_condition({"all": [{"fact": "act.type", "eq": "attack"}]}, sets)
+    assert combined.act_types is None and combined.children[0].act_types == {"attack"}
