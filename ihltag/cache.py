@@ -45,8 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from ihltag import __version__, dates
-from ihltag.dataset import FileResult
 from ihltag.diagnostics import Diagnostic
+from ihltag.results import ActorRef, Evaluation, FileResult, Finding, WarCrime
 
 FOLDER = ".ihltag_cache"  # where older versions kept the store, in the dataset: never read now
 STORE = "cache.sqlite3"
@@ -211,6 +211,39 @@ def _printable(value: Any, limit: int = 100_000) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
+def pack_findings(findings: list[Finding]) -> str:
+    """Findings as the cache stores them: compact JSON of ``Finding.as_dict``."""
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, separators=(",", ":"))
+
+
+def _evaluation(d: dict[str, str]) -> Evaluation:
+    return Evaluation(d["id"], d["description"], d["value"], d["because"], d.get("default"),
+                      d.get("basis"))
+
+
+def unpack_findings(text: str) -> list[Finding]:
+    """The inverse of ``pack_findings``: run only when an output asks for the findings
+    of a result read from the store (its MAC has checked out: the text is ours)."""
+    return [Finding(d["rule"], d["title"], d["status"], d["act"],
+                    tuple(ActorRef(actor=a["actor"], attribution=a["attribution"],
+                                   confidence=a["confidence"], involvement=a["involvement"])
+                          for a in d["actors"]),
+                    d["war_crime"], tuple(map(_evaluation, d["elements"])),
+                    tuple(map(_evaluation, d["exceptions"])), d.get("note", ""),
+                    d["presumed"], tuple(WarCrime(w["provision"], w["text"])
+                                         for w in d["war_crimes"]),
+                    tuple(d["decide"]))
+            for d in json.loads(text)]
+
+
+def seal(result: FileResult) -> None:
+    """Hold a fresh result's findings in the cache's encoding (in the worker that made
+    them): one text to send to the main process and to store, decoded there only if an
+    output asks for them."""
+    if result.counts != (0, 0):
+        result.defer(unpack_findings, pack_findings(result.findings))
+
+
 def encode(result: FileResult) -> tuple[str, str]:
     """A result as (metadata, findings) texts. The metadata is a few fields joined by a
     separator, not JSON: decoding it is most of a warm run's work. Diagnostics are
@@ -220,7 +253,10 @@ def encode(result: FileResult) -> tuple[str, str]:
                       str(result.counts[0]), str(result.counts[1]),
                       ",".join(map(str, result.acts_lines)), ",".join(map(str, result.acts_cols)),
                       diags))
-    return meta, result.findings_json
+    found = result.encoded(unpack_findings)
+    if found is None:
+        found = pack_findings(result.findings) if result.counts != (0, 0) else "[]"
+    return meta, found
 
 
 def decode(file: str, meta: str, findings: str | None) -> FileResult:
@@ -244,13 +280,8 @@ def decode(file: str, meta: str, findings: str | None) -> FileResult:
                                       d["severity"]))
     if counts != (0, 0) and any(d.severity == "error" for d in diagnostics):
         raise ValueError("findings on an invalid file")
-    # built without __init__: this runs once per unchanged file on a warm run
-    result = FileResult.__new__(FileResult)
-    result.__dict__ = {
-        "file": file, "id": rid or None, "diagnostics": diagnostics,
-        "findings_json": "[]", "counts": counts, "acts_lines": [],
-        "id_pos": (_nat(id_line), _nat(id_col)), "incident": None, "acts_cols": [],
-    }
+    result = FileResult(file, rid or None, diagnostics, counts,
+                        id_pos=(_nat(id_line), _nat(id_col)))
     if findings is not None:  # the places of acts serve only to show findings
         # The findings text is ours (its MAC checked out): it is not parsed here, which
         # would cost a warm run that shows every finding more than half again. What is
@@ -260,11 +291,14 @@ def decode(file: str, meta: str, findings: str | None) -> FileResult:
                 findings.count('"status":"violation"'),
                 findings.count('"status":"possible"')) != counts:
             raise ValueError("findings")
-        result.findings_json = findings
+        if counts != (0, 0):
+            result.defer(unpack_findings, findings)
         result.acts_lines = _ints(lines)
         result.acts_cols = _ints(cols)
         if len(result.acts_lines) != len(result.acts_cols):
             raise ValueError("acts")
+    else:
+        result.release()  # counted, never held: asking for them is an error, not []
     return result
 
 

@@ -22,9 +22,8 @@ import typer
 if TYPE_CHECKING:
     from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
-    from ihltag.dataset import FileResult
+    from ihltag.results import CheckRun, FileResult
     from ihltag.rules import Rule, RulePack
-    from ihltag.runner import CheckRun
 
 def _no_type_labels() -> None:
     """Help shows ``PATH...``, not typer's ``PATH <list[Path]>``: the metavar already says

@@ -8,24 +8,26 @@ of work that the parallel runner and the cache deal in.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt
 from ihltag.models import Incident
 from ihltag.registry import UNIDENTIFIED, Registry
+from ihltag.results import FileResult
 from ihltag.validation import validate
 from ihltag.vocab import DEPRECATED
 from ihltag.yamlsafe import YamlError, decode, inside, locate, parse_text, read_file
 
 REGISTRY_FILES = frozenset({"actors.yaml", "conflicts.yaml"})
 SUFFIXES = (".yaml", ".yml")
+if TYPE_CHECKING:
+    from ihltag.engine import Engine
+
 SKIP_DIRS = frozenset({".git", ".ihltag_cache", "__pycache__", "node_modules", ".venv"})
 
 
@@ -158,38 +160,6 @@ def display_path(path: Path, base: Path) -> str:
         return path.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-@dataclass
-class FileResult:
-    """What checking one file found; plain data so it can be cached and sent between
-    processes (the cache's encoding of it is ``cache.encode``/``decode``)."""
-
-    file: str
-    id: str | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    # Findings travel as one JSON text: cheap to send from a worker, to cache and to
-    # stream out; ``findings`` decodes them for the formats that need dicts.
-    findings_json: str = "[]"
-    counts: tuple[int, int] = (0, 0)  # (violation, possible)
-    acts_lines: list[int] = field(default_factory=list)
-    id_pos: tuple[int, int] = (1, 1)
-    incident: Incident | None = None
-    acts_cols: list[int] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list[dict[str, Any]]:
-        return json.loads(self.findings_json)  # type: ignore[no-any-return]
-
-    @findings.setter
-    def findings(self, findings: list[dict[str, Any]]) -> None:
-        self.findings_json = json.dumps(findings, ensure_ascii=False, separators=(",", ":"))
-        statuses = [f["status"] for f in findings]
-        self.counts = (statuses.count("violation"), statuses.count("possible"))
-
-    @property
-    def valid(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
 
 
 def check_references(incident: Incident, registry: Registry, doc_root: Any, file: str
@@ -336,7 +306,7 @@ def refusal(path: str, display: str, root: str | None) -> Diagnostic | None:
     return None
 
 
-def check_file(path: Path, display: str, registry: Registry, engine: Any,
+def check_file(path: Path, display: str, registry: Registry, engine: Engine | None,
                raw: bytes | None = None, keep: bool = False, root: str | None = None
                ) -> FileResult:
     """Read, validate and evaluate one incident file. Never raises on bad input.
@@ -376,7 +346,7 @@ def check_file(path: Path, display: str, registry: Registry, engine: Any,
     result.acts_lines = [line for line, _ in acts_pos]
     result.acts_cols = [col for _, col in acts_pos]
     if result.valid and engine is not None:
-        result.findings = [f.as_dict() for f in engine.evaluate(incident)]
+        result.findings = engine.evaluate(incident)
     if keep:
         result.incident = incident
     return result

@@ -11,16 +11,16 @@ provision: the doubt rule guides those who plan attacks, it does not prove a cri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from ihltag.models import Act, Incident
 from ihltag.registry import Registry
+from ihltag.results import STATUS_ORDER, ActorRef, Evaluation, Finding, WarCrime
 from ihltag.rulelang import Ctx, Node, Tri
 from ihltag.rules import Clause, Provision, Rule, RulePack
 from ihltag.vocab import ACT_TYPES, CONFIDENCE_BY_ATTRIBUTION
 
-STATUS_ORDER = {"possible": 1, "violation": 2}
+# the result types live in ihltag.results; named here too for the engine's callers
+__all__ = ["STATUS_ORDER", "Engine", "Evaluation", "Finding", "WarCrime", "decide",
+           "possible_types"]
 
 
 def _word(value: Tri) -> str:
@@ -34,75 +34,6 @@ def decide(elements: list[Tri], exceptions: list[Tri]) -> str | None:
     if None in elements or None in exceptions:
         return "possible"
     return "violation"
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """One element or exception in a trace. ``default``: the kind of declared default
-    ("presumption", "required_record") that decided its value, with its ``basis``."""
-
-    id: str
-    description: str
-    value: str
-    because: str
-    default: str | None = None
-    basis: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        out = {"id": self.id, "description": self.description, "value": self.value,
-               "because": self.because}
-        if self.default is not None:
-            out["default"] = self.default
-        if self.basis is not None:
-            out["basis"] = self.basis
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class WarCrime:
-    provision: str
-    text: str  # "may amount to a war crime under <provision>[ <note>]"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"provision": self.provision, "text": self.text}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    title: str
-    status: str | None  # None: no finding (only in explanations)
-    act: int
-    actors: tuple[dict[str, str], ...]
-    war_crime: str | None  # the first of war_crimes' texts
-    elements: tuple[Evaluation, ...]
-    exceptions: tuple[Evaluation, ...]
-    note: str = ""
-    presumed: bool = False
-    war_crimes: tuple[WarCrime, ...] = ()
-    decide: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "rule": self.rule, "title": self.title, "status": self.status, "act": self.act,
-            "actors": [dict(a) for a in self.actors], "war_crime": self.war_crime,
-            "war_crimes": [w.as_dict() for w in self.war_crimes], "presumed": self.presumed,
-            "decide": list(self.decide),
-            "elements": [e.as_dict() for e in self.elements],
-            "exceptions": [e.as_dict() for e in self.exceptions],
-        }
-        if self.note:
-            out["note"] = self.note
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(d["rule"], d["title"], d["status"], d["act"], tuple(d["actors"]), d["war_crime"],
-                   tuple(Evaluation(**e) for e in d["elements"]),
-                   tuple(Evaluation(**e) for e in d["exceptions"]), d.get("note", ""),
-                   d.get("presumed", False),
-                   tuple(WarCrime(**w) for w in d.get("war_crimes", ())),
-                   tuple(d.get("decide", ())))
 
 
 class Engine:
@@ -123,14 +54,15 @@ class Engine:
             t: [c for c in self._compiled if t in possible_types(c[0])] for t in ACT_TYPES
         }
 
-    def actors(self, incident: Incident, act: Act | None = None) -> tuple[dict[str, str], ...]:
+    def actors(self, incident: Incident, act: Act | None = None) -> tuple[ActorRef, ...]:
         """The act's perpetrators (its own, else the incident's) with their confidence."""
         out = []
         for p in incident.perpetrators if act is None else incident.perpetrators_of(act):
             actor = self.registry.resolve(p.actor)
-            out.append({"actor": actor.id if actor else p.actor, "attribution": p.attribution,
-                        "confidence": CONFIDENCE_BY_ATTRIBUTION[p.attribution],
-                        "involvement": p.involvement})
+            out.append(ActorRef(actor=actor.id if actor else p.actor,
+                                attribution=p.attribution,
+                                confidence=CONFIDENCE_BY_ATTRIBUTION[p.attribution],
+                                involvement=p.involvement))
         return tuple(out)
 
     def evaluate(self, incident: Incident, everything: bool = False,
@@ -141,7 +73,7 @@ class Engine:
         for index, act in enumerate(incident.acts):
             # an act that lists its own perpetrators has its own party, nexus and actors
             nexus = self.registry.act_nexus(incident, act, incident_nexus)
-            actors: tuple[dict[str, str], ...] | None = None
+            actors: tuple[ActorRef, ...] | None = None
             ctx = Ctx(incident, act, index, nexus, self.presumptions)
             for rule, elements, exceptions in (self._compiled if everything else
                                                self._by_type[act.type]):
@@ -169,7 +101,7 @@ class Engine:
         return out
 
     def _finding(self, rule: Rule, ctx: Ctx, status: str | None,
-                 actors: tuple[dict[str, str], ...], note: str, presumed: bool) -> Finding:
+                 actors: tuple[ActorRef, ...], note: str, presumed: bool) -> Finding:
         def trace(clauses: tuple[Clause, ...]) -> tuple[Evaluation, ...]:
             out = []
             for c in clauses:
@@ -231,10 +163,6 @@ def _decided_by_default(node: Node, ctx: Ctx, value: Tri) -> tuple[str | None, s
                     bases.append(d.basis)
             return kind, " ".join(bases)
     return None, None
-
-
-def worst(findings: list[Finding]) -> int:
-    return max((STATUS_ORDER.get(f.status or "", 0) for f in findings), default=0)
 
 
 def _types(node: Node) -> frozenset[str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ihltag.dataset import FileResult, expand, find_root
-from ihltag.engine import Engine, Finding
-from ihltag.formats.ci import group_text, to_decide, war_crime_texts
+from ihltag.dataset import expand, find_root
+from ihltag.engine import Engine
+from ihltag.formats.ci import group_text
+from ihltag.results import CheckRun, FileResult, Finding
 from ihltag.rules import Rule
 
 
@@ -60,7 +61,7 @@ def find_incident(name: str, dataset: Sequence[Path]) -> Path | None:
     return None
 
 
-def explain_incident(run, result: FileResult, only: set[str] | None,  # type: ignore[no-untyped-def]
+def explain_incident(run: CheckRun, result: FileResult, only: set[str] | None,
                      presumptions: bool = True) -> str:
     incident = result.incident
     assert incident is not None
@@ -83,7 +84,7 @@ def explain_incident(run, result: FileResult, only: set[str] | None,  # type: ig
             lines.append(f"  its own perpetrators: {who}; party: {_tri(own.party)}; nexus: "
                          f"{_tri(own.nexus)} ({own.why}); law in force: {_law(own.law)}")
         mine = [f for f in findings if f.act == i]
-        possible = [f.as_dict() for f in mine if f.status == "possible"]
+        possible = [f for f in mine if f.status == "possible"]
         if possible:
             lines.append(f"  {group_text(i, possible)}")
         for f in mine:
@@ -103,23 +104,20 @@ def _law(law: tuple[str, ...] | None) -> str:
 
 
 def _finding(f: Finding) -> list[str]:
-    d = f.as_dict()
     verdict = f.status.upper() if f.status else "no finding"
-    if d.get("presumed"):
+    if f.presumed:
         verdict += " (presumed)"
     lines = [f"  {f.rule} {f.title}: {verdict}" + (f" — {f.note}" if f.note else "")]
-    for label, items in (("element", d["elements"]), ("exception", d["exceptions"])):
+    for label, items in (("element", f.elements), ("exception", f.exceptions)):
         for e in items:
-            lines.append(f"    {label} {e['id']} = {e['value']}: {e['description']}")
-            if e["because"]:
-                lines.append(f"      because {e['because']}")
-            if e.get("default"):
-                kind = str(e["default"]).replace("_", " ")
-                lines.append(f"      decided by a declared default ({kind}): {e.get('basis', '')}")
-    if f.status == "possible":
-        facts = to_decide(d)
-        if facts:
-            lines.append(f"    to decide, record: {', '.join(facts)}")
-    for text in war_crime_texts(d):
+            lines.append(f"    {label} {e.id} = {e.value}: {e.description}")
+            if e.because:
+                lines.append(f"      because {e.because}")
+            if e.default:
+                kind = e.default.replace("_", " ")
+                lines.append(f"      decided by a declared default ({kind}): {e.basis or ''}")
+    if f.status == "possible" and f.decide:
+        lines.append(f"    to decide, record: {', '.join(f.decide)}")
+    for text in f.war_crime_texts():
         lines.append(f"    {text}")
     return lines

@@ -11,13 +11,11 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ihltag.dataset import (
     DatasetError,
-    FileResult,
     check_file,
     display_path,
     display_str,
@@ -26,42 +24,16 @@ from ihltag.dataset import (
     find_root,
     id_index,
 )
-from ihltag.diagnostics import Diagnostic
 from ihltag.engine import Engine
-from ihltag.registry import Registry, RegistryError, load_registry
-from ihltag.rules import RulePack, RulePackError, load_pack
+from ihltag.registry import RegistryError, load_registry
+from ihltag.results import CheckRun, FileResult
+from ihltag.rules import RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
 
 if TYPE_CHECKING:
     from ihltag.cache import Cache
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
-
-
-@dataclass
-class CheckRun:
-    root: Path
-    registry: Registry
-    pack: RulePack
-    results: list[FileResult] = field(default_factory=list)
-    # files counted without a result: valid, unchanged, nothing to report, in a run that
-    # shows no findings (files, violation findings, possible findings)
-    counted: list[int] = field(default_factory=lambda: [0, 0, 0])
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return [d for r in self.results for d in r.diagnostics]
-
-    def summary(self) -> dict[str, Any]:
-        files, violation, possible = self.counted
-        violation += sum(r.counts[0] for r in self.results)
-        possible += sum(r.counts[1] for r in self.results)
-        invalid = sum(1 for r in self.results if not r.valid)
-        return {"files": len(self.results) + files, "invalid": invalid,
-                "incidents": sum(1 for r in self.results if r.valid) + files,
-                "errors": sum(1 for d in self.diagnostics if d.severity == "error"),
-                "warnings": sum(1 for d in self.diagnostics if d.severity == "warning"),
-                "findings": {"violation": violation, "possible": possible}}
 
 
 # Set in the parent before workers fork, so each worker has the compiled pack for free.
@@ -92,6 +64,10 @@ def _work(item: Work) -> tuple[FileResult, tuple[int, int, int, int, str] | None
     # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
     result = check_file(Path(path), display, _STATE["registry"], _STATE["engine"], raw=raw,
                         keep=_STATE.get("keep", False), root=_STATE.get("root"))
+    if _STATE.get("hash"):
+        from ihltag.cache import seal
+
+        seal(result)  # one text to send back and to store
     return result, state
 
 
@@ -284,7 +260,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     order, and its findings are then dropped (their counts stay): memory does not grow
     with the corpus, which is what lets a 100k-file check stream its output. Without
     ``findings`` (a quiet run), cached results are read without their findings, and an
-    unchanged file with nothing to report is only counted (``CheckRun.counted``): the
+    unchanged file with nothing to report is only counted (``CheckRun.unlisted``): the
     sink sees every file that has a diagnostic, not every file. The cache lives in
     ``cache_dir`` when given, else in the user's cache folder (see ``ihltag.cache``)."""
     base = base or Path.cwd()
@@ -325,7 +301,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
             keys, metas, renew, work = _plan(cache, items, rels)
             hits = _Hits(cache, keys, metas, findings)
         fresh = iter_results(work, jobs)
-        counted = run.counted
+        unlisted = run.unlisted
         for i, item in enumerate(items):
             key = keys[i]
             result = None
@@ -336,9 +312,9 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
                     quick = quiet_counts(meta)
                     if quick is not None and quick[0] not in duplicates:
                         # unchanged, valid, no diagnostics, and no findings to show: count it
-                        counted[0] += 1
-                        counted[1] += quick[1]
-                        counted[2] += quick[2]
+                        unlisted.files += 1
+                        unlisted.violation += quick[1]
+                        unlisted.possible += quick[2]
                         if rels[i] in renew:
                             cache.record(rels[i], renew[rels[i]], key, meta)  # type: ignore[union-attr]
                         continue
@@ -357,8 +333,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
             duplicate_ids((result,), duplicates)
             if sink is not None:
                 sink(result)
-                result.findings_json = "[]"  # streamed out: keep only what the summary needs
-                result.acts_lines, result.acts_cols = [], []
+                result.release()  # written out: keep only what the summary needs
             run.results.append(result)
         if cache is not None:
             if whole and only is None:

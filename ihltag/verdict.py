@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from ihltag.diagnostics import plural
 
 if TYPE_CHECKING:
-    from ihltag.dataset import FileResult
-    from ihltag.runner import CheckRun
+    from ihltag.results import CheckRun, FileResult
 
 _RANK = {"possible": 1, "violation": 2}
 SHOWN = 10  # reasons listed in full; the rest are counted
@@ -43,15 +42,19 @@ class Verdict:
     def record(self, result: FileResult) -> None:
         if self.fail_on is None:
             return
-        from ihltag.formats.ci import act_position
-
+        if not self._may_fail(result.counts):
+            return  # nothing to decode: no finding of a failing status
         for f in result.findings:
-            if self.fails(f["status"]):
+            if self.fails(f.status):
                 self.count += 1
                 if len(self.failing) < SHOWN:
-                    line, col = act_position(result, f["act"])
-                    self.failing.append(f"{result.file}:{line}:{col}: {f['status']} "
-                                        f"{f['rule']} {f['title']} (acts[{f['act']}])")
+                    line, col = result.act_position(f.act)
+                    self.failing.append(f"{result.file}:{line}:{col}: {f.status} "
+                                        f"{f.rule} {f.title} (acts[{f.act}])")
+
+    def _may_fail(self, counts: tuple[int, int]) -> bool:
+        violation, possible = counts
+        return bool(violation) if self.fail_on == "violation" else bool(violation or possible)
 
     def watch(self, sink: Callable[[FileResult], None]) -> Callable[[FileResult], None]:
         """``sink``, recording each result's failing findings before it is written."""

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from _paths import DATASET, RULES
 
-from ihltag.engine import Engine, Finding, decide, worst
+from ihltag.engine import Engine, decide
 from ihltag.models import Incident
 from ihltag.registry import Registry, load_registry, registry_from_data
 from ihltag.rules import RulePack, load_pack
@@ -243,7 +243,7 @@ def test_trace_names_the_facts(pack: RulePack, registry: Registry) -> None:
     assert because["party"][1].startswith("party = true (FAMa: state armed forces; mli-jnim")
     d = f.as_dict()
     assert d["elements"][0].keys() == {"id", "description", "value", "because"}
-    assert Finding.from_dict(d) == f
+    assert d["decide"] == ["targeting"] and d["status"] == "possible"
 
 
 def test_trace_of_a_violation_and_an_exception(pack: RulePack, registry: Registry) -> None:
@@ -289,7 +289,6 @@ def test_explain_everything_lists_every_rule_and_act(pack: RulePack, registry: R
         ("CIHL-52", "violation"), ("CIHL-53", "possible"), ("CIHL-54", "possible")}
     assert [(f.rule, f.act, f.status) for f in engine.evaluate(inc)] == [
         ("CIHL-52", 0, "violation"), ("CIHL-53", 0, "possible"), ("CIHL-54", 0, "possible")]
-    assert worst(engine.evaluate(inc)) == 2 and worst([]) == 0
 
 
 # --- party and nexus from the registries --------------------------------------------------------

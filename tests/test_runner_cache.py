@@ -73,7 +73,7 @@ def test_second_run_is_served_from_the_cache(dataset: Path, monkeypatch: pytest.
     checked.clear()
     second = run_check([dataset], use_cache=True)
     assert checked == []
-    assert [r.findings_json for r in second.results] == [r.findings_json for r in first.results]
+    assert [r.findings for r in second.results] == [r.findings for r in first.results]
     assert second.summary() == first.summary()
 
 
@@ -87,7 +87,7 @@ def test_changed_file_is_rechecked(dataset: Path, monkeypatch: pytest.MonkeyPatc
     run = run_check([dataset], use_cache=True)
     assert checked == ["mli-2025-03-10-fatakara.yaml"]
     result = next(r for r in run.results if r.id == "mli-2025-03-10-fatakara")
-    assert not any(f["rule"] == "CIHL-129" for f in result.findings)
+    assert not any(f.rule == "CIHL-129" for f in result.findings)
 
 
 def test_changed_rule_pack_rechecks_everything(dataset: Path, tmp_path: Path,
@@ -99,7 +99,7 @@ def test_changed_rule_pack_rechecks_everything(dataset: Path, tmp_path: Path,
     (rules / "CIHL-100.yaml").unlink()
     run = run_check([dataset], rules_dir=rules, use_cache=True)
     assert len(checked) == len(run.results)
-    assert all(f["rule"] != "CIHL-100" for r in run.results for f in r.findings)
+    assert all(f.rule != "CIHL-100" for r in run.results for f in r.findings)
 
 
 def test_changed_registry_rechecks_everything(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,7 +131,7 @@ def test_corrupt_store_is_ignored(dataset: Path, damage: str,
     again = run_check([dataset], use_cache=True)
     # an empty file is a valid empty database; the others are set aside: all re-checked
     assert len(checked) == len(again.results)
-    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+    assert [r.findings for r in again.results] == [r.findings for r in clean.results]
     checked.clear()
     run_check([dataset], use_cache=True)  # and the rebuilt store serves the next run
     assert checked == []
@@ -147,7 +147,7 @@ def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -
     checked = _spy(monkeypatch)
     again = run_check([dataset], use_cache=True)
     assert len(checked) == len(again.results)
-    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+    assert [r.findings for r in again.results] == [r.findings for r in clean.results]
 
 
 def test_a_damaged_findings_row_is_a_miss_for_its_file_alone(dataset: Path,
@@ -161,7 +161,7 @@ def test_a_damaged_findings_row_is_a_miss_for_its_file_alone(dataset: Path,
     checked = _spy(monkeypatch)
     again = run_check([dataset], use_cache=True)
     assert len(checked) == 1
-    assert [r.findings_json for r in again.results] == [r.findings_json for r in clean.results]
+    assert [r.findings for r in again.results] == [r.findings for r in clean.results]
 
 
 def test_touched_but_unchanged_file_is_still_a_hit(dataset: Path,
@@ -283,7 +283,7 @@ def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun)
     full = run_check([dataset], use_cache=True)
     quiet = run_check([dataset], use_cache=True, findings=False, sink=lambda r: None)
     assert quiet.summary() == full.summary()
-    assert quiet.counted[0] == len(full.results) - 1  # all but the broken file
+    assert quiet.unlisted.files == len(full.results) - 1  # all but the broken file
     assert [d.plain() for d in quiet.diagnostics] == [d.plain() for d in full.diagnostics]
     code, out, _ = cli("check", str(dataset), "-q", "--fail-on", "violation")
     assert code == 1 and "kiling" in out
@@ -294,14 +294,11 @@ def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun)
 def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
     from _paths import incident
 
-    from ihltag.dataset import FileResult, check_file
+    from ihltag.dataset import check_file
     from ihltag.registry import load_registry
 
     path = incident(mini_dataset, "mli-a", **{"type: looting": "type: lootting"})
     r = check_file(path, "mli-a.yaml", load_registry(mini_dataset), None)
     back = cache_mod.decode("mli-a.yaml", *cache_mod.encode(r))
-    assert back.acts_lines == r.acts_lines and back.findings_json == r.findings_json
-    import dataclasses
-
-    assert set(vars(back)) == {f.name for f in dataclasses.fields(FileResult)}
+    assert back.acts_lines == r.acts_lines and back.findings == r.findings == []
     assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos

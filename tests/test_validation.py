@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ihltag import vocab
-from ihltag.dataset import FileResult, check_file
+from ihltag.dataset import check_file
+from ihltag.results import FileResult
 from ihltag.models import Conflict, Incident, Range
 from ihltag.registry import Registry, load_registry
 from ihltag.validation import validate

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ihltag.dataset import FileResult
+from ihltag.results import FileResult, Finding
 
 # Plain words for the diagnostic codes, used as annotation titles and SARIF rule texts.
 CODES: dict[str, str] = {
@@ -74,19 +74,53 @@ class Locator:
         return full.as_posix()
 
 
-def act_position(result: FileResult, act: int) -> tuple[int, int]:
-    """Line and column of ``acts[act]``; the first line when the file moved under us."""
-    line = result.acts_lines[act] if act < len(result.acts_lines) else 1
-    col = result.acts_cols[act] if act < len(result.acts_cols) else 1
-    return line, col
+def to_decide(f: Finding) -> list[str]:
+    """The facts that would decide a ``possible`` finding."""
+    return list(f.decide)
 
 
-def actors_text(f: dict[str, Any]) -> str:
-    return ", ".join(f"{a['actor']} ({a['attribution']})" for a in f["actors"]) or "unknown"
+def group_text(act: int, possible: list[Finding]) -> str:
+    """One review flag for all of an act's ``possible`` findings (ihl-rules.md, "Review
+    flags, grouped"): ``possible: CIHL-1, CIHL-11 on acts[0] — to decide, record: …``."""
+    rules = ", ".join(f.rule for f in possible)
+    facts: list[str] = []
+    for f in possible:
+        facts.extend(x for x in f.decide if x not in facts)
+    parts = [f"to decide, record: {', '.join(facts)}"] if facts else []
+    flags = [f.rule for f in possible if not f.decide]
+    if flags:
+        parts.append(f"{', '.join(flags)}: a flag for review (the decisive judgement is not "
+                     "a recorded fact)")
+    return f"possible: {rules} on acts[{act}] — {'; '.join(parts)}"
 
+
+def finding_message(result: FileResult, f: Finding) -> str:
+    """One paragraph a reviewer can act on without opening another tool."""
+    text = (f"{f.status}: {f.rule} {f.title} — {result.id} acts[{f.act}] "
+            f"by {f.actors_text()}.")
+    presumed = f.presumed_text()
+    if presumed:
+        text += f" {presumed[0].upper()}{presumed[1:]}."
+    wars = f.war_crime_texts()
+    if wars:
+        joined = "; ".join(wars)
+        text += f" {joined[0].upper()}{joined[1:]}."
+    if f.status != "violation" and f.decide:
+        text += f" To decide, record: {', '.join(f.decide)}."
+    text += f" Details: ihltag explain {result.id} --rule {f.rule}"
+    return text
+
+
+def group_message(result: FileResult, act: int, possible: list[Finding]) -> str:
+    """The grouped review flag of one act, for annotations."""
+    return (f"{group_text(act, possible)}. In {result.id}, by {possible[0].actors_text()}. "
+            f"Details: ihltag explain {result.id}")
+
+
+# The report still reads findings as dicts (``Finding.as_dict``) until it takes the
+# typed findings; these four serve it alone and go with that change.
 
 def presumed_basis(f: dict[str, Any]) -> str:
-    """The legal basis of the presumptions that decided the finding (empty if none did)."""
     if not f.get("presumed"):
         return ""
     bases: list[str] = []
@@ -98,7 +132,6 @@ def presumed_basis(f: dict[str, Any]) -> str:
 
 
 def presumed_text(f: dict[str, Any]) -> str:
-    """``presumed (<basis>)`` when a presumption decided the finding, else empty."""
     if not f.get("presumed"):
         return ""
     basis = presumed_basis(f)
@@ -106,77 +139,8 @@ def presumed_text(f: dict[str, Any]) -> str:
 
 
 def war_crimes_of(f: dict[str, Any]) -> list[dict[str, str]]:
-    """The finding's ``{provision, text}`` war-crime entries, only ever on a violation
-    (whatever a hand-made finding holds: a provision beside a ``possible`` would mislead).
-    A finding of rule pack v1 has only ``war_crime``, a provision or "None (…)"."""
-    if f["status"] != "violation":
-        return []
-    if "war_crimes" in f:
-        return list(f["war_crimes"])
-    old = f.get("war_crime")
-    if not old or str(old).lower().startswith("none") or f.get("presumed"):
-        return []
-    return [{"provision": old, "text": f"may amount to a war crime under {old}"}]
+    return list(f["war_crimes"]) if f["status"] == "violation" else []
 
 
 def war_crime_texts(f: dict[str, Any]) -> list[str]:
-    """"may amount to a war crime under …" for each provision (see ``war_crimes_of``)."""
     return [w["text"] for w in war_crimes_of(f)]
-
-
-def to_decide(f: dict[str, Any]) -> list[str]:
-    """The facts that would decide a ``possible`` finding (findings made before rule pack
-    v2 have no ``decide``: their unknown elements stand in)."""
-    if "decide" in f:
-        return list(f["decide"])
-    return [e["id"] for e in f["elements"] + f["exceptions"] if e["value"] == "unknown"]
-
-
-def by_act(findings: list[dict[str, Any]]) -> list[tuple[int, list[dict[str, Any]],
-                                                          list[dict[str, Any]]]]:
-    """(act, its violations, its possible findings), acts in the order findings name them."""
-    acts: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-    for f in findings:
-        pair = acts.setdefault(f["act"], ([], []))
-        pair[0 if f["status"] == "violation" else 1].append(f)
-    return [(act, v, p) for act, (v, p) in acts.items()]
-
-
-def group_text(act: int, possible: list[dict[str, Any]]) -> str:
-    """One review flag for all of an act's ``possible`` findings (ihl-rules.md, "Review
-    flags, grouped"): ``possible: CIHL-1, CIHL-11 on acts[0] — to decide, record: …``."""
-    rules = ", ".join(f["rule"] for f in possible)
-    facts: list[str] = []
-    for f in possible:
-        facts.extend(x for x in to_decide(f) if x not in facts)
-    parts = [f"to decide, record: {', '.join(facts)}"] if facts else []
-    flags = [f["rule"] for f in possible if not to_decide(f)]
-    if flags:
-        parts.append(f"{', '.join(flags)}: a flag for review (the decisive judgement is not "
-                     "a recorded fact)")
-    return f"possible: {rules} on acts[{act}] — {'; '.join(parts)}"
-
-
-def finding_message(result: FileResult, f: dict[str, Any]) -> str:
-    """One paragraph a reviewer can act on without opening another tool."""
-    text = (f"{f['status']}: {f['rule']} {f['title']} — {result.id} acts[{f['act']}] "
-            f"by {actors_text(f)}.")
-    presumed = presumed_text(f)
-    if presumed:
-        text += f" {presumed[0].upper()}{presumed[1:]}."
-    wars = war_crime_texts(f)
-    if wars:
-        joined = "; ".join(wars)
-        text += f" {joined[0].upper()}{joined[1:]}."
-    if f["status"] != "violation":
-        facts = to_decide(f)
-        if facts:
-            text += f" To decide, record: {', '.join(facts)}."
-    text += f" Details: ihltag explain {result.id} --rule {f['rule']}"
-    return text
-
-
-def group_message(result: FileResult, act: int, possible: list[dict[str, Any]]) -> str:
-    """The grouped review flag of one act, for annotations."""
-    return (f"{group_text(act, possible)}. In {result.id}, by {actors_text(possible[0])}. "
-            f"Details: ihltag explain {result.id}")

@@ -10,16 +10,9 @@ gives the counts and says where the rest are: every command stays in the job log
 from __future__ import annotations
 
 from ihltag.diagnostics import Diagnostic
-from ihltag.formats.ci import (
-    Locator,
-    act_position,
-    by_act,
-    code_title,
-    finding_message,
-    group_message,
-)
+from ihltag.formats.ci import Locator, code_title, finding_message, group_message
 from ihltag.formats.text import summary_line
-from ihltag.runner import CheckRun
+from ihltag.results import CheckRun, by_act
 from ihltag.verdict import Verdict
 
 
@@ -54,14 +47,14 @@ def render(run: CheckRun, quiet: bool = False, fail_on: str | None = None) -> st
     for r in run.results:
         # per act: an annotation per violation, and one for all its possible findings
         for act, violations, possible in by_act(r.findings):
-            line, col = act_position(r, act)
+            line, col = r.act_position(act)
             for f in violations:
-                (failing if fails(f["status"]) else notices).append(command(
-                    "error" if fails(f["status"]) else "notice", finding_message(r, f),
+                (failing if fails(f.status) else notices).append(command(
+                    "error" if fails(f.status) else "notice", finding_message(r, f),
                     file=where.path(r.file), line=line, col=col,
-                    title=f"{f['status']} {f['rule']} {f['title']}"))
+                    title=f"{f.status} {f.rule} {f.title}"))
             if possible:
-                rules = ", ".join(f["rule"] for f in possible)
+                rules = ", ".join(f.rule for f in possible)
                 (failing if fails("possible") else notices).append(command(
                     "error" if fails("possible") else "notice", group_message(r, act, possible),
                     file=where.path(r.file), line=line, col=col,

@@ -11,16 +11,21 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ihltag.dataset import FileResult
-from ihltag.runner import CheckRun
+from ihltag.results import CheckRun, FileResult
 
 _quote = json.encoder.encode_basestring
 VERSION = 2
 
 
-def _incident(r: FileResult) -> str:
-    return f'{{"id": {_quote(r.id or "")}, "file": {_quote(r.file)}, "findings": {r.findings_json}}}'
+def findings_text(r: FileResult) -> str:
+    """The file's findings as a JSON array (compact: a corpus's findings are most of the
+    document)."""
+    return json.dumps([f.as_dict() for f in r.findings], ensure_ascii=False,
+                      separators=(",", ":"))
 
+
+def _incident(r: FileResult) -> str:
+    return f'{{"id": {_quote(r.id or "")}, "file": {_quote(r.file)}, "findings": {findings_text(r)}}}'
 
 
 class JsonStream:
@@ -60,7 +65,7 @@ class JsonStream:
 
 def as_data(run: CheckRun, quiet: bool = False) -> dict[str, Any]:
     errors = [d.as_dict() for d in run.diagnostics if not (quiet and d.severity == "warning")]
-    incidents = [{"id": r.id, "file": r.file, "findings": r.findings}
+    incidents = [{"id": r.id, "file": r.file, "findings": [f.as_dict() for f in r.findings]}
                  for r in run.results if r.id is not None and r.valid]
     return {"version": VERSION, "summary": run.summary(), "errors": errors,
             "incidents": [] if quiet else incidents}

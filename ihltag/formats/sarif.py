@@ -14,17 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ihltag import __version__
-from ihltag.formats.ci import (
-    Locator,
-    act_position,
-    code_title,
-    finding_message,
-    to_decide,
-    war_crime_texts,
-    war_crimes_of,
-)
+from ihltag.formats.ci import Locator, code_title, finding_message
+from ihltag.results import CheckRun
 from ihltag.rules import Rule
-from ihltag.runner import CheckRun
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 AUTOMATION_ID = "ihltag/check/"
@@ -130,23 +122,23 @@ def as_data(run: CheckRun, quiet: bool = False, where: Locator | None = None) ->
     if not quiet:
         for r in run.results:
             for f in r.findings:
-                line, col = act_position(r, f["act"])
-                wars = war_crime_texts(f)
+                line, col = r.act_position(f.act)
+                wars = f.war_crimes_shown()
                 result: dict[str, Any] = {
-                    "ruleId": f["rule"], "level": LEVELS[f["status"]],
+                    "ruleId": f.rule, "level": LEVELS[f.status or "possible"],
                     "message": {"text": finding_message(r, f)},
                     "locations": [_location(uri(r.file), line, col)],
                     "partialFingerprints": {"ihltagFinding/v1": _fingerprint(
-                        f["rule"], r.id, f["act"])},
-                    "properties": {"status": f["status"], "incident": r.id, "act": f["act"],
-                                   "actors": f["actors"],
-                                   "war_crime": f["war_crime"] if wars else None,
-                                   "war_crimes": war_crimes_of(f),
-                                   "presumed": bool(f.get("presumed")),
-                                   "decide": to_decide(f) if f["status"] != "violation" else []},
+                        f.rule, r.id, f.act)},
+                    "properties": {"status": f.status, "incident": r.id, "act": f.act,
+                                   "actors": [dict(a) for a in f.actors],
+                                   "war_crime": f.war_crime if wars else None,
+                                   "war_crimes": [w.as_dict() for w in wars],
+                                   "presumed": f.presumed,
+                                   "decide": list(f.decide) if f.status != "violation" else []},
                 }
-                if f["rule"] in index:
-                    result["ruleIndex"] = index[f["rule"]]
+                if f.rule in index:
+                    result["ruleIndex"] = index[f.rule]
                 results.append(result)
     return {
         "$schema": SCHEMA,

@@ -9,23 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ihltag.dataset import FileResult
 from ihltag.diagnostics import plural
-from ihltag.formats.ci import actors_text, by_act, group_text, presumed_text, to_decide, war_crime_texts
-from ihltag.runner import CheckRun
+from ihltag.formats.ci import group_text
+from ihltag.results import CheckRun, FileResult, Finding, by_act
 from ihltag.safetext import one_line, path
 
 
-def finding_line(file: str, line: int, f: dict[str, Any], column: int = 1) -> str:
+def finding_line(file: str, line: int, f: Finding, column: int = 1) -> str:
     """A violation (or, for callers that want one line per finding, any finding)."""
     why = ""
-    if f["status"] != "violation":
-        unknown = to_decide(f)
-        why = f"; to decide, record: {', '.join(unknown)}" if unknown else ""
-    presumed = presumed_text(f)
-    wars = war_crime_texts(f)
+    if f.status != "violation" and f.decide:
+        why = f"; to decide, record: {', '.join(f.decide)}"
+    presumed = f.presumed_text()
+    wars = f.war_crime_texts()
     return (f"{path(file)}:{line}:{column}: " + one_line(
-        f"{f['status']}[{f['rule']}] {f['title']} — acts[{f['act']}] by {actors_text(f)}{why}"
+        f"{f.status}[{f.rule}] {f.title} — acts[{f.act}] by {f.actors_text()}{why}"
         + (f"; {presumed}" if presumed else "") + (f"; {'; '.join(wars)}" if wars else "")))
 
 
@@ -35,16 +33,11 @@ def result_lines(r: FileResult, quiet: bool = False) -> list[str]:
     out = [d.plain() for d in r.diagnostics if not (quiet and d.severity == "warning")]
     if not quiet and r.counts != (0, 0):
         for act, violations, possible in by_act(r.findings):
-            line = r.acts_lines[act] if act < len(r.acts_lines) else 1
-            column = r.acts_cols[act] if act < len(r.acts_cols) else 1
+            line, column = r.act_position(act)
             out.extend(finding_line(r.file, line, f, column) for f in violations)
             if possible:
                 out.append(f"{path(r.file)}:{line}:{column}: " + one_line(group_text(act, possible)))
     return out
-
-
-def lines(run: CheckRun, quiet: bool = False) -> list[str]:
-    return [line for r in run.results for line in result_lines(r, quiet)]
 
 
 def summary_line(run: CheckRun) -> str:
@@ -52,12 +45,6 @@ def summary_line(run: CheckRun) -> str:
     return (f"{plural(s['files'], 'file')}, {s['invalid']} invalid, "
             f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}; findings: "
             f"{s['findings']['violation']} violation, {s['findings']['possible']} possible")
-
-
-def render_plain(run: CheckRun, quiet: bool = False) -> str:
-    body = lines(run, quiet)
-    body.append(summary_line(run))
-    return "\n".join(body) + "\n"
 
 
 _STYLES = {"error": "bold red", "warning": "yellow", "violation": "bold magenta",
@@ -90,11 +77,3 @@ def rich_summary(run: CheckRun, console: Any) -> None:
     table.add_row(str(s["files"]), str(s["invalid"]), str(s["errors"]), str(s["warnings"]),
                   str(s["findings"]["violation"]), str(s["findings"]["possible"]))
     console.print(table)
-
-
-def render_rich(run: CheckRun, console: Any, quiet: bool = False) -> None:
-    """Colour and a summary table for people at a terminal (the CLI passes the console)."""
-    sink = rich_sink(console, quiet)
-    for r in run.results:
-        sink(r)
-    rich_summary(run, console)

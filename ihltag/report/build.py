@@ -408,7 +408,7 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
         nexus_of[inc.id] = conflicts
         # only the law in force on the incident's date (ihl-rules.md, "Applicable law by date")
         law_of[inc.id] = None if nexus.law is None else [_law_words(x) for x in nexus.law]
-        for f in r.findings:
+        for f in (typed.as_dict() for typed in r.findings):  # the report's dicts, for now
             if STATUS_ORDER.get(f["status"], 0) < lowest:
                 continue
             if wanted_rules is not None and f["rule"] not in wanted_rules:
