@@ -573,10 +573,12 @@ def explain(
                  "its way")
         is_file = False
     if not is_file:
-        found = find_incident(incident, dataset)
-        if found is None:
-            fail(f"no incident '{incident}' in {', '.join(map(str, dataset))}")
-        target = found
+        from ihltag.dataset import DatasetError
+
+        try:
+            target = find_incident(incident, dataset)
+        except (DatasetError, LookupError) as exc:  # no dataset root; no such incident
+            fail(str(exc))
     strict = not _presumptions(presumptions, config)
     run = _run([target], _path_arg(rules, "--rules") or config.rules, keep=True,
                presumptions=not strict)
@@ -585,8 +587,8 @@ def explain(
         for d in result.diagnostics:
             sys.stderr.write(d.plain() + "\n")
         fail("the incident is invalid; fix it first", 1)
-    only = {_lookup(run.pack, name).id for name in rule} if rule else None
-    sys.stdout.write(explain_incident(run, result, only, presumptions=not strict))
+    rule_ids = {_lookup(run.pack, name).id for name in rule} if rule else None
+    sys.stdout.write(explain_incident(run, result, rule_ids, presumptions=not strict))
 
 
 class ActorsFormat(str, Enum):

@@ -27,7 +27,6 @@ class Config:
     strict: bool = False
     jobs: int | None = None
     cache: bool = True
-    source: Path | None = None
     presumptions: bool = True
 
 
@@ -80,5 +79,5 @@ def load(start: Path | None = None) -> Config:
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"{path}: [tool.ihltag] jobs must be a whole number ≥ 1")
     return Config(as_path("dataset"), as_path("rules"), fail_on, bool(section.get("strict", False)),
-                  jobs, bool(section.get("cache", True)), path,
+                  jobs, bool(section.get("cache", True)),
                   bool(section.get("presumptions", True)))

@@ -20,7 +20,7 @@ from ihltag.models import Incident
 from ihltag.registry import UNIDENTIFIED, Registry
 from ihltag.results import FileResult
 from ihltag.validation import validate
-from ihltag.vocab import DEPRECATED
+from ihltag.vocab import DEPRECATED, INCIDENT_ID
 from ihltag.yamlsafe import YamlError, decode, inside, locate, parse_text, read_file
 
 REGISTRY_FILES = frozenset({"actors.yaml", "conflicts.yaml"})
@@ -276,7 +276,7 @@ def _raw_checks(data: Any, path: Path, registry: Registry, doc_root: Any, file: 
     return out
 
 
-_ID = re.compile(r"[a-z][a-z0-9-]{2,79}\Z")
+_ID = re.compile(INCIDENT_ID + r"\Z")
 
 
 def refusal(path: str, display: str, root: str | None) -> Diagnostic | None:

@@ -66,8 +66,9 @@ class Engine:
         return tuple(out)
 
     def evaluate(self, incident: Incident, everything: bool = False,
-                 only: set[str] | None = None) -> list[Finding]:
-        """Findings for every (rule, act); with ``everything``, non-findings too."""
+                 rule_ids: set[str] | None = None) -> list[Finding]:
+        """Findings for every (rule, act); with ``everything``, non-findings too; with
+        ``rule_ids``, of those rules only."""
         incident_nexus = self.registry.nexus(incident)
         out: list[Finding] = []
         for index, act in enumerate(incident.acts):
@@ -77,7 +78,7 @@ class Engine:
             ctx = Ctx(incident, act, index, nexus, self.presumptions)
             for rule, elements, exceptions in (self._compiled if everything else
                                                self._by_type[act.type]):
-                if only is not None and rule.id not in only:
+                if rule_ids is not None and rule.id not in rule_ids:
                     continue
                 e_vals = [f(ctx) for f in elements]
                 if False in e_vals and not everything:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ihltag.dataset import expand, find_root
+from ihltag.diagnostics import did_you_mean
 from ihltag.engine import Engine
 from ihltag.formats.ci import group_text
 from ihltag.results import CheckRun, FileResult, Finding
@@ -49,19 +50,22 @@ def _join(lines: list[str]) -> str:
     return "\n".join(safe_line(line) for line in lines)
 
 
-def find_incident(name: str, dataset: Sequence[Path]) -> Path | None:
-    """An incident file by id (its file name) anywhere in the dataset."""
-    try:
-        root = find_root(dataset)
-    except Exception:
-        return None
+def find_incident(name: str, dataset: Sequence[Path]) -> Path:
+    """An incident file by id (its file name) anywhere in the dataset.
+
+    ``DatasetError`` when the dataset cannot be found (no root: that, not "no incident",
+    is what the user must fix); ``LookupError`` naming the closest id when no file has it."""
+    root = find_root(dataset)
+    ids: list[str] = []
     for path in expand([root], root):
-        if path.name.rsplit(".", 1)[0] == name:
+        stem = path.name.rsplit(".", 1)[0]
+        if stem == name:
             return path
-    return None
+        ids.append(stem)
+    raise LookupError(f"no incident '{name}' in the dataset {root}{did_you_mean(name, ids)}")
 
 
-def explain_incident(run: CheckRun, result: FileResult, only: set[str] | None,
+def explain_incident(run: CheckRun, result: FileResult, rule_ids: set[str] | None,
                      presumptions: bool = True) -> str:
     incident = result.incident
     assert incident is not None
@@ -74,7 +78,7 @@ def explain_incident(run: CheckRun, result: FileResult, only: set[str] | None,
     if not presumptions:
         lines.append("presumptions: off (--no-presumptions): omitted facts stay unknown")
     lines.append("")
-    findings = engine.evaluate(incident, everything=True, only=only)
+    findings = engine.evaluate(incident, everything=True, rule_ids=rule_ids)
     for i, act in enumerate(incident.acts):
         desc = f"{act.type} on {act.target}" + (f" by {act.means}" if act.means else "")
         lines.append(f"acts[{i}] (line {result.acts_lines[i]}): {desc}")

@@ -296,7 +296,7 @@ class Response(_Model):
 
 class Incident(_Model):
     format: Literal[1] = 1
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,79}$")]  # pydantic searches: anchor it
+    id: Annotated[str, Field(pattern=f"^{vocab.INCIDENT_ID}$")]  # pydantic searches: anchor it
     title: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
     date: DateText
     location: Location

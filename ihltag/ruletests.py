@@ -69,7 +69,7 @@ def run_tests(pack: RulePack, rules: list[Rule] | None = None) -> list[TestResul
                                       f"statuses for {len(incident.acts)} acts"))
                 continue
             found: list[Finding | None] = [None] * len(incident.acts)
-            for f in engines[case.presumptions].evaluate(incident, only={rule.id}):
+            for f in engines[case.presumptions].evaluate(incident, rule_ids={rule.id}):
                 found[f.act] = f
             got = [f.status if f is not None and f.status else "none" for f in found]
             want = [e.status for e in expected]

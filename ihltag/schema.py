@@ -23,7 +23,7 @@ NAMES = ("incident", "actors", "conflicts")
 _DAY = r"\d{4}(-\d{2}(-\d{2})?)?"
 DATE_PATTERN = rf"^\s*{_DAY}\s*$"
 SPAN_PATTERN = rf"^\s*{_DAY}\s*(/\s*{_DAY}\s*)?$"
-ID_PATTERN = r"^[a-z][a-z0-9-]{2,79}$"
+ID_PATTERN = f"^{vocab.INCIDENT_ID}$"
 ONE_LINE_PATTERN = r"^\s*[^\n]*\s*$"
 
 _VOCABS: dict[str, vocab.Vocab] = {
@@ -47,7 +47,7 @@ _VOCABS: dict[str, vocab.Vocab] = {
 _FIELDS: dict[str, dict[str, str]] = {
     "Incident": {
         "format": "Format version; 1 when omitted.",
-        "id": "Lowercase letters, digits and '-', 3 to 80 characters, starting with a letter; "
+        "id": f"{vocab.INCIDENT_ID_WORDS.capitalize()}; "
               "unique in the dataset and equal to the file name without '.yaml'.",
         "title": "One line, at most 200 characters.",
         "date": "YYYY-MM-DD, YYYY-MM or YYYY (a bare year may be unquoted), or a range "

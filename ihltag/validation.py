@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt, show
+from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt, show, suggestions
+from ihltag.vocab import INCIDENT_ID_WORDS
 from ihltag.yamlsafe import MAX_INT_DIGITS, Document, locate
 
 M = TypeVar("M", bound=BaseModel)
@@ -199,8 +200,7 @@ def _shape(value: Any) -> str:
 
 def _pattern_help(name: str, value: Any) -> str:
     if name == "id":
-        return (f"'{excerpt(str(value))}' is not a valid id: use lowercase letters, digits and '-', "
-                "3 to 80 characters, starting with a letter")
+        return f"'{excerpt(str(value))}' is not a valid id: use {INCIDENT_ID_WORDS}"
     if name == "country":
         return f"'{excerpt(str(value))}' is not an ISO 3166-1 alpha-3 country code (such as MLI)"
     return f"'{excerpt(str(value))}' does not have the expected form"
@@ -246,11 +246,8 @@ def _confidential(data: Any, loc: tuple[int | str, ...]) -> bool:
 
 def _flag_key(key: Any) -> bool:
     """``confidential`` or a near miss of it (``Confidential``, ``confidental``)."""
-    import difflib
-
     name = str(key).strip().lower()
-    return name == "confidential" or name.startswith("confid") or difflib.SequenceMatcher(
-        None, name, "confidential").ratio() >= 0.8
+    return name.startswith("confid") or bool(suggestions(name, ("confidential",), cutoff=0.8))
 
 
 def _redact(message: str, value: Any) -> str:

@@ -12,6 +12,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+# An incident id, which is also its file name without ``.yaml``: one definition for the
+# model, the JSON Schema and the dataset's file-name check, and one description of it.
+INCIDENT_ID: Final = r"[a-z][a-z0-9-]{2,79}"
+INCIDENT_ID_WORDS: Final = ("lowercase letters, digits and '-', 3 to 80 characters, starting "
+                            "with a letter")
+
 Vocab = Mapping[str, str]
 
 

@@ -34,7 +34,7 @@ MAX_DEPTH = 64  # an incident nests 4 levels; deep nesting only crashes parsers
 MAX_ALIAS_REPORTS = 20  # an alias bomb is reported, not listed in full
 
 # Tags the resolver gives untagged nodes; any other tag, even ``!!str``, was written.
-_PLAIN = "ihltag:plain"
+_PLAIN_TAG = "ihltag:plain"
 _STR = "ihltag:quoted"
 _SEQ = "ihltag:seq"
 _MAP = "ihltag:map"
@@ -69,7 +69,7 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 def _resolve(self: Any, kind: type, value: Any, implicit: Any) -> str:
     """Resolver for the composer: we do our own typing, so only mark plain scalars."""
     if kind is ScalarNode:
-        return _PLAIN if implicit[0] else _STR
+        return _PLAIN_TAG if implicit[0] else _STR
     return _SEQ if kind is SequenceNode else _MAP
 
 
@@ -87,8 +87,6 @@ try:  # the C parser when libyaml is there; the pure one otherwise
 
     def _compose(text: str) -> Node | None:
         return _Composer(text).get_single_node()
-
-    C_LOADER = True
 except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -113,8 +111,6 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
     def _compose(text: str) -> Node | None:
         return _PyComposer(text).get_single_node()
 
-    C_LOADER = False
-
 
 class YamlError(Exception):
     """The file could not be read as plain data; carries the located diagnostics."""
@@ -135,12 +131,12 @@ class Document:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    if node.tag != _PLAIN:
+    if node.tag != _PLAIN_TAG:
         return node.value
-    return _plain(node.value)
+    return _plain_value(node.value)
 
 
-def _plain(value: str) -> Any:
+def _plain_value(value: str) -> Any:
     """The value of a plain (unquoted) scalar: YAML 1.2 core types, nothing surprising."""
     if value in _NULLS:
         return None
@@ -180,7 +176,7 @@ class _Builder:
 
     def build(self, node: Node) -> Any:
         tag = node.tag
-        if tag != _PLAIN and tag not in _STANDARD:
+        if tag != _PLAIN_TAG and tag not in _STANDARD:
             shown = "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
             self.error(node, "yaml-tag", f"tag '{excerpt(shown)}' is not allowed: incident files are plain "
                        "data (remove the tag)")
@@ -209,8 +205,8 @@ class _Builder:
         """``build``, with the common case (an untagged scalar) taken first, inline."""
         if type(node) is ScalarNode:
             tag = node.tag
-            if tag == _PLAIN:
-                return _plain(node.value)
+            if tag == _PLAIN_TAG:
+                return _plain_value(node.value)
             if tag == _STR:
                 return node.value
         return self.build(node)
@@ -224,7 +220,7 @@ class _Builder:
                            "mapping")
                 continue
             key = key_node.value  # a key is its text as written: `1:` is the key "1"
-            if key_node.tag == _PLAIN:
+            if key_node.tag == _PLAIN_TAG:
                 if key == "<<":
                     self.error(key_node, "yaml-merge-key", "merge keys ('<<') are not allowed: "
                                "write the keys out in full")
@@ -454,7 +450,7 @@ def parse_text(path: str, text: str) -> Document:
         raise YamlError([Diagnostic(path, *_position(text, exc.start), "encoding",
                                     "this text holds a character that is not valid Unicode "
                                     f"({text[exc.start]!r})")]) from None
-    if root is None or (isinstance(root, ScalarNode) and root.tag == _PLAIN and not root.value):
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _PLAIN_TAG and not root.value):
         raise YamlError([Diagnostic(path, 1, 1, "yaml-empty", "the file is empty")])
     if _odd_breaks(text):
         _relocate(root, text)

@@ -92,7 +92,7 @@ def make(acts: list[dict[str, Any]], perpetrators: list[tuple[str, str]] | None 
 
 
 def status(engine: Engine, incident: Incident, rule: str, act: int = 0) -> str | None:
-    found = [f for f in engine.evaluate(incident, only={rule}) if f.act == act]
+    found = [f for f in engine.evaluate(incident, rule_ids={rule}) if f.act == act]
     assert len(found) <= 1
     return found[0].status if found else None
 
@@ -168,7 +168,7 @@ def test_status_table_through_distinction_rule(pack: RulePack, registry: Registr
         if dph is not None:
             act["direct_participation"] = dph
         inc = make([act], [PARTY[party]])
-        (full,) = engine.evaluate(inc, everything=True, only={"CIHL-1"})
+        (full,) = engine.evaluate(inc, everything=True, rule_ids={"CIHL-1"})
         e_vals = tuple({"true": T, "false": F, "unknown": U}[e.value] for e in full.elements)
         assert e_vals.count(U) == (party is U) + (directed is U)
         exception = F if (dph is None and presumptions) else dph
@@ -234,7 +234,7 @@ def test_trace_names_the_facts(pack: RulePack, registry: Registry) -> None:
     inc = make([{"type": "killing", "target": "civilians"},
                 {"type": "attack", "target": "market", "means": "drone_strike"}],
                [("FAMa", "alleged")])
-    (f,) = engine.evaluate(inc, only={"CIHL-7"})
+    (f,) = engine.evaluate(inc, rule_ids={"CIHL-7"})
     assert (f.act, f.status, f.decide) == (1, "possible", ("targeting",))
     because = {e.id: (e.value, e.because) for e in f.elements}
     assert because["civilian_object"] == ("true", "acts[1].target = market")
@@ -252,7 +252,7 @@ def test_trace_of_a_violation_and_an_exception(pack: RulePack, registry: Registr
                  "ordered": True},
                 {"type": "displacement", "target": "civilians", "reason": "civilian_safety",
                  "ordered": True}])
-    findings = engine.evaluate(inc, everything=True, only={"CIHL-129"})
+    findings = engine.evaluate(inc, everything=True, rule_ids={"CIHL-129"})
     first, second = findings
     assert first.status == "violation"
     assert [(x.id, x.value, x.because) for x in first.exceptions] == [
@@ -270,7 +270,7 @@ def test_trace_of_a_violation_and_an_exception(pack: RulePack, registry: Registr
 def test_trace_shows_declared_default(pack: RulePack, registry: Registry) -> None:
     engine = Engine(pack, registry)
     inc = make([{"type": "detention", "target": "civilians"}], [("FAMa", "alleged")])
-    (f,) = engine.evaluate(inc, everything=True, only={"CIHL-96"})
+    (f,) = engine.evaluate(inc, everything=True, rule_ids={"CIHL-96"})
     assert f.status is None
     demand = next(e for e in f.elements if e.id == "demand")
     assert demand.value == "false"
@@ -393,7 +393,7 @@ def test_confidence_from_attribution(pack: RulePack, registry: Registry, attribu
     engine = Engine(pack, registry)
     inc = make([{"type": "looting", "target": "livestock"}],
                [("gsim", attribution), ("Wagner", "confirmed")])
-    (f,) = engine.evaluate(inc, only={"CIHL-52"})
+    (f,) = engine.evaluate(inc, rule_ids={"CIHL-52"})
     # confidence never changes the status: the status is about the conduct
     assert f.status == "violation"
     assert f.actors[0] == {"actor": "JNIM", "attribution": attribution, "confidence": confidence,

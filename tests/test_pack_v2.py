@@ -37,7 +37,7 @@ def statuses(act: dict[str, Any], presumptions: bool = True) -> dict[str, str]:
                                         "perpetrators": [{"actor": "FAMa",
                                                           "attribution": "alleged"}]})
     out = {r: "none" for r in HOSTILITIES}
-    for f in engine(presumptions).evaluate(incident, only=set(HOSTILITIES)):
+    for f in engine(presumptions).evaluate(incident, rule_ids=set(HOSTILITIES)):
         out[f.rule] = f.status or "none"
     return out
 

@@ -60,7 +60,7 @@ def _evaluated(rule: Rule) -> list[tuple[str, list[Finding]]]:
     out = []
     for case in rule.tests:
         incident = Incident.model_validate({**world["base"], **case.incident})
-        out.append((case.name, engine.evaluate(incident, everything=True, only={rule.id})))
+        out.append((case.name, engine.evaluate(incident, everything=True, rule_ids={rule.id})))
     return out
 
 
