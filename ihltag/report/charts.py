@@ -1,23 +1,29 @@
-"""Summary charts for the HTML report: matplotlib figures rendered to inline SVG.
+"""The HTML report's pictures, each an inline SVG with its alt text.
 
-SVG keeps the report one self-contained, printable file that scales without blurring.
-Text stays text (``svg.fonttype = none``) so it can be searched and copied; the output
-is made deterministic (fixed hash salt, no date metadata) so that reports of the same
-data are byte-identical.
+The map (``maps.py``) and the timeline (``timeline.py``) are hand-written SVG; the
+findings-per-rule and casualty charts are matplotlib figures rendered to SVG. SVG keeps
+the report one self-contained, printable file that scales without blurring and loads
+nothing. Text stays text (``svg.fonttype = none``) so it can be searched and copied; the
+output is made deterministic (fixed hash salt, no date metadata) so that reports of the
+same data are byte-identical. Each SVG is ``role="img"`` with a ``<title>`` that says in
+words what it shows, for readers who cannot see it.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from ihltag.report.svg import esc
 
 VIOLATION = "#b2182b"
 POSSIBLE = "#ef8a62"
 NEUTRAL = "#4d4d4d"
 
 
-def _svg(fig: Any, salt: str) -> str:
+def _svg(fig: Any, salt: str, alt: str) -> str:
     import matplotlib
 
     matplotlib.rcParams["svg.hashsalt"] = salt
@@ -33,7 +39,9 @@ def _svg(fig: Any, salt: str) -> str:
     text = re.sub(r'url\(#([^)]+)\)', rf'url(#{salt}-\1)', text)
     text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{salt}-\1"', text)
     text = re.sub(r'<metadata>.*?</metadata>', "", text, flags=re.S)
-    return text.replace("<svg ", '<svg role="img" ', 1)
+    text = text.replace("<svg ", f'<svg role="img" aria-labelledby="{salt}-alt" ', 1)
+    head = text.index(">", text.index("<svg")) + 1
+    return f'{text[:head]}\n<title id="{salt}-alt">{esc(alt)}</title>{text[head:]}'
 
 
 def _setup() -> Any:
@@ -63,24 +71,10 @@ def _by_rule(plt: Any, rows: list[dict[str, Any]]) -> str:
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, loc="lower right")
     ax.set_title("Findings per rule", loc="left", fontweight="bold")
-    return _svg(fig, "rules")
-
-
-def _by_month(plt: Any, months: dict[str, dict[str, int]]) -> str:
-    labels = [m if m != "imprecise" else "spans\nmonths" for m in months]
-    v = [c["violation"] for c in months.values()]
-    p = [c["possible"] for c in months.values()]
-    fig, ax = plt.subplots(figsize=(7, 2.8))
-    xs = range(len(labels))
-    ax.bar(xs, v, color=VIOLATION, label="violation")
-    ax.bar(xs, p, bottom=v, color=POSSIBLE, label="possible")
-    ax.set_xticks(list(xs), labels, rotation=60 if len(labels) > 8 else 0, ha="right"
-                  if len(labels) > 8 else "center")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("findings")
-    ax.legend(frameon=False)
-    ax.set_title("Findings per month of the incident", loc="left", fontweight="bold")
-    return _svg(fig, "months")
+    alt = "Bar chart, findings per rule: " + "; ".join(
+        f"{r['rule']} {r['title']}: {r['violation']} violation, {r['possible']} possible"
+        for r in rows) + "."
+    return _svg(fig, "rules", alt)
 
 
 def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
@@ -98,19 +92,54 @@ def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
     ax.set_xlabel("persons (best estimate; whiskers: lowest and highest figures)")
     ax.set_title("Casualties", loc="left", fontweight="bold")
     ax.margins(x=0.15)
-    return _svg(fig, "casualties")
+    alt = "Bar chart, casualties: " + "; ".join(f"{r['kind']} {r['text']}" for r in rows) + "."
+    return _svg(fig, "casualties", alt)
+
+
+def report_incidents(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Each incident of the report once, with ``status``, the highest of its findings.
+
+    Report data v2 lists them (``incidents``; aggregate records, listed apart, are not
+    drawn); v1 filed them under actor and rule, so they are gathered from there."""
+    if "incidents" in data:
+        return list(data["incidents"])
+    seen: dict[tuple[str, ...], dict[str, Any]] = {}
+    for section in data.get("sections", []):
+        for rule in section["rules"]:
+            for block in rule["incidents"]:
+                inc = block["incident"]
+                key = (str(inc.get("id")), inc["start"], inc["end"], inc["title"])
+                entry = seen.setdefault(key, {**inc, "status": "possible"})
+                if any(f["status"] == "violation" for f in block["findings"]):
+                    entry["status"] = "violation"
+    return sorted(seen.values(), key=lambda e: (e["start"], e["end"], e["title"]))
+
+
+def pictures(data: Mapping[str, Any]) -> dict[str, str]:
+    """The map and the timeline (hand-written SVG, no matplotlib), by name."""
+    from ihltag.report.maps import incident_map, map_incidents
+    from ihltag.report.timeline import timeline, timeline_incidents
+
+    incidents = report_incidents(data)
+    out: dict[str, str] = {}
+    drawn = incident_map(map_incidents(incidents))
+    if drawn:
+        out["map"] = drawn
+    line = timeline(timeline_incidents(incidents))
+    if line:
+        out["timeline"] = line
+    return out
 
 
 def charts(data: dict[str, Any]) -> dict[str, str]:
     """The SVG of each chart that has something to show, by name."""
     summary = data["summary"]
+    out = pictures(data)
     if not summary["rules"] and not summary["casualties"]:
-        return {}
+        return out
     plt = _setup()
-    out: dict[str, str] = {}
     if summary["rules"]:
         out["rules"] = _by_rule(plt, summary["rules"])
-        out["months"] = _by_month(plt, summary["months"])
     if summary["casualties"]:
         out["casualties"] = _casualties(plt, summary["casualties"])
     return out

@@ -10,16 +10,27 @@ from collections.abc import Callable
 Run = Callable[..., tuple[int, str, str]]
 
 
-def test_html_is_self_contained_with_three_charts(report: Run) -> None:
+def test_html_is_self_contained_with_map_timeline_and_charts(report: Run) -> None:
     code, out, _ = report("-f", "html")
     assert code == 0
-    assert out.count("<svg") == 3
-    assert 'id="chart-rules"' in out and 'id="chart-months"' in out
-    assert 'id="chart-casualties"' in out
+    assert out.count("<svg") == 4
+    assert 'id="chart-map"' in out and 'id="chart-timeline"' in out
+    assert 'id="chart-rules"' in out and 'id="chart-casualties"' in out
+    # every picture has alt text: role="img" and a non-empty <title> naming it
+    for svg in re.findall(r"<svg.*?</svg>", out, flags=re.S):
+        head = svg[:svg.index(">")]
+        label = re.search(r'aria-labelledby="([\w-]+)"', head)
+        assert 'role="img"' in head and label
+        assert re.search(rf'<title id="{label.group(1)}">[^<]{{20,}}</title>', svg)
+        assert not re.search(r'\s(?:src|href|xlink:href)="?https?:', svg)  # draws offline
+    # the withheld place (fix-2024-05-12, sensitive) is drawn at region level only
+    assert 'class="pt exact' not in out and 'class="pt region' in out
     # Nothing that would fetch: no scripts, no external stylesheets, images or fonts.
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?http", out)
     assert not re.search(r'\ssrc=', out)
-    assert "default-src 'none'" in out  # and the browser is told to refuse any request
+    # and the browser is told to refuse any request
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'; img-src data:">') in out
     assert "@media print" in out
     # Chart element ids are unique across the inline SVGs.
     ids = re.findall(r'\sid="([^"]+)"', out)
