@@ -23,6 +23,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ihltag"
 # Modules that may parse JSON, and why; findings are decoded in cache.py alone.
 JSON_LOADS_ALLOWED: dict[str, str] = {
     "cache.py": "the cache's own encoding of results (the only decoder of findings)",
+    "report/maps.py": "the map's shipped outline and region-seat data, not findings",
 }
 
 
