@@ -22,7 +22,8 @@ import typer
 if TYPE_CHECKING:
     from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
-    from ihltag.results import CheckRun, FileResult
+    from ihltag.formats import Options
+    from ihltag.results import CheckRun
     from ihltag.rules import Rule, RulePack
 
 def _no_type_labels() -> None:
@@ -155,6 +156,32 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+_F = TypeVar("_F", bound=Callable[..., None])
+
+
+def _stops(consequence: str = "") -> Callable[[_F], _F]:
+    """The one handler of "diagnostics that stop the run" (``DiagnosticsError``): the
+    located problems, then what is wrong and, when they stopped a check, that nothing
+    was checked; exit status 2."""
+
+    def decorate(command: _F) -> _F:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> None:
+            from ihltag.diagnostics import DiagnosticsError
+
+            try:
+                command(*args, **kwargs)
+            except DiagnosticsError as exc:
+                for d in exc.diagnostics:
+                    sys.stderr.write(d.plain() + "\n")
+                fail(f"{exc.message}; {consequence}" if exc.diagnostics and consequence
+                     else exc.message)
+
+        return typing.cast(_F, run)
+
+    return decorate
+
+
 def _path_arg(path: Path | None, what: str) -> Path | None:
     """A path from the command line that the system can look up: a name too long for
     the file system is a clear error here rather than a traceback later."""
@@ -189,12 +216,9 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 def _config() -> Config:
-    from ihltag.config import ConfigError, load
+    from ihltag.config import load
 
-    try:
-        return load()
-    except ConfigError as exc:
-        fail(str(exc))
+    return load()
 
 
 def _presumptions(option: bool | None, config: Config) -> bool:
@@ -286,29 +310,54 @@ def _notices() -> None:
     logger.addHandler(Stderr(logging.WARNING))
 
 
-def _run(paths: list[Path], rules: Path | None, jobs: int = 1, cache: bool = False,
-         keep: bool = False, only: list[Path] | None = None,
-         sink: Callable[[FileResult], None] | None = None, findings: bool = True,
-         cache_dir: Path | None = None, presumptions: bool = True) -> CheckRun:
-    """The core run, with every 'cannot be made' condition turned into exit status 2."""
-    from ihltag.runner import DatasetError, RegistryError, RulePackError, run_check
+def _run(paths: list[Path], rules: Path | None, keep: bool = False,
+         presumptions: bool = True) -> CheckRun:
+    """A run that keeps every result whole, with the incident (report, explain)."""
+    from ihltag.runner import run_check
 
-    if cache:
-        _notices()
-    try:
-        return run_check(paths, rules, jobs=jobs, use_cache=cache, keep=keep, only=only,
-                         sink=sink, findings=findings, cache_dir=cache_dir,
-                         presumptions=presumptions)
-    except (RegistryError, RulePackError) as exc:
-        for d in exc.diagnostics:
-            sys.stderr.write(d.plain() + "\n")
-        what = "registry" if isinstance(exc, RegistryError) else "rule pack"
-        fail(f"the {what} is invalid; nothing was checked")
-    except DatasetError as exc:
-        fail(str(exc))
+    return run_check(paths, rules, keep=keep, presumptions=presumptions)
+
+
+def _since(since: str | None, targets: list[Path]) -> list[Path] | None:
+    """The files changed since the git ref, or None to check every file (no ref, or a
+    registry changed: that can break references in any file)."""
+    if since is None:
+        return None
+    from ihltag.dataset import REGISTRY_FILES
+    from ihltag.gitdiff import changed_files
+
+    first = targets[0] if targets[0].is_dir() else targets[0].parent
+    only = changed_files(since, first if first.is_dir() else Path.cwd())
+    return None if any(p.name in REGISTRY_FILES for p in only) else only
+
+
+def _reporter_name(format: CheckFormat | None, output: Path | None) -> str:
+    """The reporter: as asked, or by the -o file's extension; GitHub's annotations in
+    Actions; rich colour for a person at a terminal."""
+    default = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
+    chosen = _format_for(output, format, CheckFormat, default)
+    if chosen is CheckFormat.text and output is None and sys.stdout.isatty():
+        return "rich"
+    return chosen.value
+
+
+def _reporter_options(name: str, targets: list[Path], quiet: bool, fail_on: str | None
+                      ) -> Options:
+    """Code hosts place annotations by path from the repository's top: found here, so
+    that no output format runs git."""
+    from ihltag.formats import Options
+
+    top = None
+    if name in ("github", "sarif"):
+        from ihltag.dataset import find_root
+        from ihltag.gitdiff import toplevel
+
+        top = toplevel(find_root(targets))
+    return Options(quiet=quiet, fail_on=fail_on, top=top, base=Path.cwd().resolve())
 
 
 @app.command()
+@_stops("nothing was checked")
 def check(
     paths: PathsArg = None,
     since: Annotated[str | None, typer.Option(metavar="REF",
@@ -347,86 +396,36 @@ def check(
     presumptions: PresumptionsOpt = None,
 ) -> None:
     """Validate incident files and registries, then run every rule on every valid incident."""
+    from ihltag.formats import REPORTERS
+    from ihltag.runner import default_jobs, run_check
+
     config = _config()
     targets = _dataset_paths(paths, config)
     if skip_outside:
         targets = _in_datasets(targets)
-    only = None
-    if since is not None:
-        from ihltag.dataset import DatasetError
-        from ihltag.gitdiff import changed_files
-
-        first = targets[0] if targets[0].is_dir() else targets[0].parent
-        try:
-            only = changed_files(since, first if first.is_dir() else Path.cwd())
-        except DatasetError as exc:
-            fail(str(exc))
-        from ihltag.dataset import REGISTRY_FILES
-
-        if any(p.name in REGISTRY_FILES for p in only):
-            only = None  # a registry edit can break references in any file: check them all
-    from ihltag.runner import default_jobs
-
-    ci_default = CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
-    format = _format_for(output, format, CheckFormat, ci_default)
-    from ihltag.verdict import Verdict
-
-    fail_on_status = fail_on.value if fail_on else config.fail_on
-    verdict = Verdict(None if fail_on_status in (None, "never") else fail_on_status,
-                      config.strict if strict is None else strict)
-    want = not quiet or verdict.needs_findings  # a quiet run still names what failed it
-    run_args = functools.partial(_run, targets, _path_arg(rules, "--rules") or config.rules,
-                                 jobs=jobs or config.jobs or default_jobs(),
-                                 cache=config.cache and not no_cache, only=only, findings=want,
-                                 cache_dir=cache_dir,
-                                 presumptions=_presumptions(presumptions, config))
-    if format is CheckFormat.text and output is None and sys.stdout.isatty():
-        from rich.console import Console
-
-        from ihltag.formats.text import rich_sink, rich_summary
-
-        console = Console()
-        run = run_args(sink=verdict.watch(rich_sink(console, quiet)))
-        rich_summary(run, console)
-    elif format in (CheckFormat.text, CheckFormat.json):
-        # streamed: each file's lines are written as its result arrives
-        with _Output(output) as out:
-            if format is CheckFormat.json:
-                from ihltag.formats.jsonout import JsonStream
-                from ihltag.safetext import JsonSafeWriter
-
-                stream = JsonStream(typing.cast(typing.TextIO, JsonSafeWriter(out)), quiet)
-                run = run_args(sink=verdict.watch(stream.file))
-                stream.finish(run)
-            else:
-                from ihltag.formats.text import result_lines, summary_line
-
-                def write(r: FileResult) -> None:
-                    for line in result_lines(r, quiet):
-                        out.write(line + "\n")
-
-                run = run_args(sink=verdict.watch(write))
-                out.write(summary_line(run) + "\n")
-    else:
-        import importlib
-
-        run = run_args()
-        for result in run.results:
-            verdict.record(result)
-        module = importlib.import_module(f"ihltag.formats.{format.value}")
-        extra = {"fail_on": verdict.fail_on} if format is CheckFormat.github else {}
-        text = module.render(run, quiet, **extra)
-        from ihltag.safetext import json_safe
-
-        _emit(json_safe(text) if format is CheckFormat.sarif else text, output)
+    only = _since(since, targets)
+    name = _reporter_name(format, output)
+    failing = fail_on.value if fail_on else config.fail_on
+    failing = None if failing == "never" else failing
+    strict = config.strict if strict is None else strict
+    if config.cache and not no_cache:
+        _notices()
+    with _Output(output) as out:
+        reporter = REPORTERS[name](out, _reporter_options(name, targets, quiet, failing))
+        run = run_check(targets, _path_arg(rules, "--rules") or config.rules,
+                        jobs=jobs or config.jobs or default_jobs(),
+                        use_cache=config.cache and not no_cache, only=only,
+                        reporter=reporter, findings=not quiet or failing is not None,
+                        cache_dir=cache_dir, presumptions=_presumptions(presumptions, config))
     from ihltag.safetext import safe_line
 
-    for line in map(safe_line, verdict.reasons(run)):
+    for line in map(safe_line, run.failure_reasons(failing, strict)):
         sys.stderr.write(f"ihltag: {line}\n" if not line.startswith("  ") else line + "\n")
-    raise typer.Exit(verdict.exit_status(run))
+    raise typer.Exit(run.exit_status(failing, strict))
 
 
 @app.command()
+@_stops("nothing was checked")
 def report(
     paths: PathsArg = None,
     actor: Annotated[list[str] | None, typer.Option(metavar="NAME",
@@ -495,6 +494,7 @@ def report(
 
 
 @rules_app.command("list")
+@_stops()
 def rules_list(rules: RulesOpt = None) -> None:
     """Every rule: id, title, the status it can reach, war-crime provision."""
     from ihltag.safetext import one_line
@@ -514,6 +514,7 @@ def _provisions(rule: Rule) -> str:
 
 
 @rules_app.command("show")
+@_stops()
 def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None) -> None:
     """A rule's text, elements, exceptions, defaults and citations."""
     pack = _pack(rules)
@@ -524,6 +525,7 @@ def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: Rul
 
 
 @rules_app.command("test")
+@_stops()
 def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", help="Rules to "
                                                                "test (default: all).")] = None,
                rules: RulesOpt = None) -> None:
@@ -545,6 +547,7 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", hel
 
 
 @app.command()
+@_stops("nothing was checked")
 def explain(
     incident: Annotated[str, typer.Argument(help="Incident id or file.", metavar="INCIDENT")],
     rule: Annotated[list[str] | None, typer.Option(metavar="RULE",
@@ -597,6 +600,7 @@ class ActorsFormat(str, Enum):
 
 
 @app.command()
+@_stops()
 def actors(paths: PathsArg = None,
            format: Annotated[ActorsFormat, typer.Option(
                "--format", "-f", metavar="FORMAT", parser=_choice(ActorsFormat, "a format"),
@@ -604,17 +608,10 @@ def actors(paths: PathsArg = None,
            ) -> None:
     """The actor registry: ids, kinds, aliases, whom they support and their conflicts."""
     config = _config()
-    from ihltag.dataset import DatasetError, find_root
-    from ihltag.registry import RegistryError, load_registry
+    from ihltag.dataset import find_root
+    from ihltag.registry import load_registry
 
-    try:
-        reg = load_registry(find_root(_dataset_paths(paths, config)))
-    except RegistryError as exc:
-        for d in exc.diagnostics:
-            sys.stderr.write(d.plain() + "\n")
-        fail("the registry is invalid")
-    except DatasetError as exc:
-        fail(str(exc))
+    reg = load_registry(find_root(_dataset_paths(paths, config)))
     listed: list[dict[str, Any]] = [{"id": a.id, "name": a.name, "kind": a.kind, "aliases": list(a.aliases),
                "supports": a.supports, "conflicts": [c.id for c in reg.conflicts_of(a)]}
               for a in reg.actors.values()]
@@ -634,6 +631,7 @@ def actors(paths: PathsArg = None,
 
 
 @app.command()
+@_stops()
 def schema(
     name: Annotated[SchemaName, typer.Argument(metavar="NAME", help="incident, actors or conflicts.",
                                                parser=_choice(SchemaName, "a schema"))
@@ -656,15 +654,10 @@ def _lookup(pack: RulePack, name: str) -> Rule:
 
 
 def _pack(rules: Path | None) -> RulePack:
-    from ihltag.rules import RulePackError, load_pack
+    from ihltag.rules import load_pack
 
     config = _config()
-    try:
-        return load_pack(_path_arg(rules, "--rules") or config.rules)
-    except RulePackError as exc:
-        for d in exc.diagnostics:
-            sys.stderr.write(d.plain() + "\n")
-        fail("the rule pack is invalid")
+    return load_pack(_path_arg(rules, "--rules") or config.rules)
 
 
 def main() -> None:

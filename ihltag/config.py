@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ihltag.diagnostics import DiagnosticsError
+
 KEYS = {"dataset", "rules", "fail-on", "strict", "jobs", "cache", "presumptions"}
 
 
-class ConfigError(Exception):
-    pass
+class ConfigError(DiagnosticsError):
+    """The project's [tool.ihltag] settings are wrong: no command runs with them (exit 2)."""
 
 
 @dataclass(frozen=True)

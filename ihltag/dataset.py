@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ihltag.diagnostics import Diagnostic, did_you_mean, excerpt
+from ihltag.diagnostics import Diagnostic, DiagnosticsError, did_you_mean, excerpt
 from ihltag.models import Incident
 from ihltag.registry import UNIDENTIFIED, Registry
 from ihltag.results import FileResult
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SKIP_DIRS = frozenset({".git", ".ihltag_cache", "__pycache__", "node_modules", ".venv"})
 
 
-class DatasetError(Exception):
+class DatasetError(DiagnosticsError):
     """The run cannot be made (missing path, no dataset root): exit 2."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,3 +108,14 @@ def show(value: object, limit: int = EXCERPT) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3000:
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
     return excerpt(repr(value), limit)
+
+
+class DiagnosticsError(Exception):
+    """What stops a command before it can do its work (exit status 2): a message in
+    plain words, and the located problems behind it when there are some (an invalid
+    registry or rule pack). The command line prints both, in one place."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = list(diagnostics)

@@ -13,7 +13,11 @@ import re
 import subprocess
 from pathlib import Path
 
-from ihltag.dataset import DatasetError
+from ihltag.diagnostics import DiagnosticsError
+
+
+class GitError(DiagnosticsError):
+    """git could not say what changed (not installed, no repository, an unknown ref)."""
 
 _CI_HINT = ("; in CI, fetch it first (actions/checkout with 'fetch-depth: 0', or "
             "'git fetch origin BRANCH')")
@@ -31,11 +35,11 @@ def _git(args: list[str], cwd: Path) -> str:
         proc = subprocess.run(["git", *_SAFE, *args], cwd=cwd, capture_output=True, text=True,
                               check=False, encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
-        raise DatasetError("--since needs git, which is not installed") from None
+        raise GitError("--since needs git, which is not installed") from None
     except NotADirectoryError:
-        raise DatasetError(f"{cwd} is not a folder") from None
+        raise GitError(f"{cwd} is not a folder") from None
     if proc.returncode != 0:
-        raise DatasetError(proc.stderr.strip() or f"git {' '.join(args)} failed")
+        raise GitError(proc.stderr.strip() or f"git {' '.join(args)} failed")
     return proc.stdout
 
 
@@ -43,7 +47,7 @@ def toplevel(cwd: Path) -> Path | None:
     """The work tree's top folder, or None outside a repository (or without git)."""
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd).strip()
-    except DatasetError:
+    except GitError:
         return None
     return Path(out).resolve() if out else None
 
@@ -56,17 +60,17 @@ def changed_files(ref: str, cwd: Path) -> list[Path]:
     """
     top = toplevel(cwd)
     if top is None:
-        raise DatasetError(f"--since {ref}: {cwd} is not inside a git repository "
+        raise GitError(f"--since {ref}: {cwd} is not inside a git repository "
                            "(or git is not installed)")
     try:
         commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options",
                        f"{ref}^{{commit}}"], top).strip()
-    except DatasetError:
+    except GitError:
         commit = ""
     if not commit:
-        raise DatasetError(f"--since {ref}: unknown git ref '{ref}' in {top}{_CI_HINT}")
+        raise GitError(f"--since {ref}: unknown git ref '{ref}' in {top}{_CI_HINT}")
     if not _SHA.match(commit):  # '^HEAD' resolves to '^<sha>': it selects no one commit
-        raise DatasetError(f"--since {ref}: '{ref}' does not name one commit (git reads it as "
+        raise GitError(f"--since {ref}: '{ref}' does not name one commit (git reads it as "
                            f"'{commit.splitlines()[0]}'); give a branch, a tag or a commit")
     out = _git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff",
                 "--no-textconv", "--name-only", "-z", "-M", "--diff-filter=ACMRT", commit, "--"],

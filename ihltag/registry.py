@@ -16,7 +16,14 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ihltag.dates import Span
-from ihltag.diagnostics import Diagnostic, closest, did_you_mean, excerpt, suggestions
+from ihltag.diagnostics import (
+    Diagnostic,
+    DiagnosticsError,
+    closest,
+    did_you_mean,
+    excerpt,
+    suggestions,
+)
 from ihltag.models import Act, Actor, Conflict, Incident
 from ihltag.validation import diagnostics as pyd_diagnostics
 from ihltag.vocab import PARTY_KINDS
@@ -36,12 +43,11 @@ def fold(name: str) -> str:
     return " ".join(text.casefold().split())
 
 
-class RegistryError(Exception):
+class RegistryError(DiagnosticsError):
     """The registries cannot be used: the run cannot be made (exit 2)."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("; ".join(d.plain() for d in diagnostics))
-        self.diagnostics = diagnostics
+        super().__init__("the registry is invalid", diagnostics)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ihltag.diagnostics import Diagnostic
+from ihltag.diagnostics import Diagnostic, plural
 
 if TYPE_CHECKING:
     from ihltag.models import Incident
@@ -217,17 +217,46 @@ class Tally:
     possible: int = 0
 
 
+SHOWN = 10  # findings and warnings named in full when they fail a run; the rest are counted
+
+
 @dataclass
 class CheckRun:
+    """A run: its dataset, registries and rules, each file's result (streamed results
+    hold only their counts and diagnostics), and the files only counted (``unlisted``).
+
+    A run that exits 1 must say what made it fail: an invalid file says so in its own
+    errors, but ``--fail-on`` and ``--strict`` turn findings and warnings into failures,
+    and a quiet CI run would otherwise show a green-looking summary and a red status.
+    ``add`` notes the first findings at each status as results pass, before their
+    findings are let go, so ``failure_reasons`` can name them whatever the output."""
+
     root: Path
     registry: Registry
     pack: RulePack
     results: list[FileResult] = field(default_factory=list)
     unlisted: Tally = field(default_factory=Tally)
+    # the first SHOWN findings at or above each status, as "file:line:col: ..." lines
+    first_failing: dict[str, list[str]] = field(
+        default_factory=lambda: {"violation": [], "possible": []})
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
+
+    def add(self, result: FileResult) -> None:
+        self.results.append(result)
+        violations, possible = self.first_failing["violation"], self.first_failing["possible"]
+        if result.counts == (0, 0) or result.released or (
+                len(possible) >= SHOWN and (len(violations) >= SHOWN or not result.counts[0])):
+            return  # nothing more to name (and, on a warm run, nothing to decode)
+        for f in result.findings:
+            line, col = result.act_position(f.act)
+            text = f"{result.file}:{line}:{col}: {f.status} {f.rule} {f.title} (acts[{f.act}])"
+            if f.status == "violation" and len(violations) < SHOWN:
+                violations.append(text)
+            if len(possible) < SHOWN:
+                possible.append(text)
 
     def summary(self) -> dict[str, Any]:
         rest = self.unlisted
@@ -239,6 +268,42 @@ class CheckRun:
                 "errors": sum(1 for d in self.diagnostics if d.severity == "error"),
                 "warnings": sum(1 for d in self.diagnostics if d.severity == "warning"),
                 "findings": {"violation": violation, "possible": possible}}
+
+    def _failing(self, fail_on: str | None) -> int:
+        """How many findings are at or above ``fail_on`` (None: none fails the run)."""
+        if fail_on is None:
+            return 0
+        found = self.summary()["findings"]
+        return int(found["violation"] + (found["possible"] if fail_on == "possible" else 0))
+
+    def _warnings(self, strict: bool) -> list[str]:
+        return [d.plain() for d in self.diagnostics if d.severity == "warning"] if strict else []
+
+    def exit_status(self, fail_on: str | None = None, strict: bool = False) -> int:
+        """1 when a file is invalid, a finding is at or above ``fail_on``, or (``strict``)
+        there is a warning; else 0."""
+        errors = any(d.severity == "error" for d in self.diagnostics)
+        return 1 if errors or self._failing(fail_on) or self._warnings(strict) else 0
+
+    def failure_reasons(self, fail_on: str | None = None, strict: bool = False) -> list[str]:
+        """Lines that say why the run failed beyond its invalid files (empty otherwise)."""
+        out: list[str] = []
+        count = self._failing(fail_on)
+        if count and fail_on is not None:
+            named = self.first_failing[fail_on]
+            out.append(f"failed by --fail-on {fail_on}: "
+                       f"{plural(count, 'finding')} at or above '{fail_on}':")
+            out += [f"  {line}" for line in named]
+            if count > len(named):
+                out.append(f"  … and {count - len(named)} more")
+        warnings = self._warnings(strict)
+        if warnings:
+            out.append(f"failed by --strict: {plural(len(warnings), 'warning')} "
+                       "counted as errors:")
+            out += [f"  {line}" for line in warnings[:SHOWN]]
+            if len(warnings) > SHOWN:
+                out.append(f"  … and {len(warnings) - SHOWN} more")
+        return out
 
 
 def by_act(findings: Sequence[Finding]) -> list[tuple[int, list[Finding], list[Finding]]]:

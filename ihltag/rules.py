@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ihltag.diagnostics import Diagnostic
+from ihltag.diagnostics import Diagnostic, DiagnosticsError
 from ihltag.models import Url
 from ihltag.rulelang import ConditionError, Node, compile_condition, diagnostic
 from ihltag.validation import validate
@@ -31,10 +31,11 @@ from ihltag.yamlsafe import Document, YamlError, decode, locate, parse_text, rea
 Status = Literal["violation", "possible"]
 
 
-class RulePackError(Exception):
+class RulePackError(DiagnosticsError):
+    """The rule pack cannot be used: nothing can be checked with it (exit 2)."""
+
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("; ".join(d.plain() for d in diagnostics))
-        self.diagnostics = diagnostics
+        super().__init__("the rule pack is invalid", diagnostics)
 
 
 class _Strict(BaseModel):

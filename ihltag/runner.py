@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from ihltag.yamlsafe import MAX_BYTES
 
 if TYPE_CHECKING:
     from ihltag.cache import Cache
+    from ihltag.formats import Reporter
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
 
@@ -250,18 +251,18 @@ def iter_results(items: Sequence[Work], jobs: int
 def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 1,
               use_cache: bool = False, keep: bool = False, only: Sequence[Path] | None = None,
               base: Path | None = None,
-              sink: Callable[[FileResult], None] | None = None,
+              reporter: Reporter | None = None,
               findings: bool = True, cache_dir: Path | None = None,
               presumptions: bool = True) -> CheckRun:
     """Check incident files; raise DatasetError/RegistryError/RulePackError when the run
     cannot be made. ``only`` narrows the files checked (``--since``) within ``paths``.
 
-    With ``sink``, each file's result is handed over as soon as it is ready, in file
-    order, and its findings are then dropped (their counts stay): memory does not grow
+    With a ``reporter``, each file's result is handed to it as soon as it is ready, in
+    file order, and its findings are then released (their counts stay): memory does not grow
     with the corpus, which is what lets a 100k-file check stream its output. Without
     ``findings`` (a quiet run), cached results are read without their findings, and an
     unchanged file with nothing to report is only counted (``CheckRun.unlisted``): the
-    sink sees every file that has a diagnostic, not every file. The cache lives in
+    reporter sees every file that has a diagnostic, not every file. The cache lives in
     ``cache_dir`` when given, else in the user's cache folder (see ``ihltag.cache``)."""
     base = base or Path.cwd()
     root = find_root(paths)
@@ -284,6 +285,8 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
             f"\0presumptions={presumptions}", cache_dir)  # the strict reading: its own results
     duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
     run = CheckRun(root, registry, pack)
+    if reporter is not None:
+        reporter.start(run)
     _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None,
                   root=str(root))
     try:
@@ -331,10 +334,12 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
                 cache.put(key, meta, found)
                 cache.record(rels[i], state, key, meta)
             duplicate_ids((result,), duplicates)
-            if sink is not None:
-                sink(result)
+            run.add(result)
+            if reporter is not None:
+                reporter.file(result)
                 result.release()  # written out: keep only what the summary needs
-            run.results.append(result)
+        if reporter is not None:
+            reporter.finish(run)
         if cache is not None:
             if whole and only is None:
                 cache.forget_others(set(rels))

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from _paths import git
 
-from ihltag.dataset import DatasetError
-from ihltag.gitdiff import changed_files, toplevel
+from ihltag.gitdiff import GitError, changed_files, toplevel
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "incidents"
@@ -145,6 +144,6 @@ def test_unknown_ref_is_exit_2(cli, repo: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_a_ref_is_never_read_as_a_git_option(repo: Path) -> None:
     target = repo / "written-by-git"
-    with pytest.raises(DatasetError, match="unknown git ref"):
+    with pytest.raises(GitError, match="unknown git ref"):
         changed_files(f"--output={target}", repo)
     assert not target.exists()

@@ -14,7 +14,7 @@ from ihltag import cache as cache_mod
 from ihltag.dataset import check_file
 from ihltag.engine import Engine
 from ihltag.registry import load_registry
-from ihltag.results import FileResult, Finding, ReleasedError
+from ihltag.results import CheckRun, FileResult, Finding, ReleasedError
 from ihltag.rules import load_pack
 from ihltag.runner import run_check
 
@@ -102,7 +102,18 @@ def test_a_streamed_run_keeps_counts_and_refuses_findings(mini_dataset: Path) ->
     incident(mini_dataset, "mli-a")
     incident(mini_dataset, "mli-b")
     seen: list[int] = []
-    run = run_check([mini_dataset], sink=lambda r: seen.append(len(r.findings)))
+
+    class Counting:
+        def start(self, run: CheckRun) -> None:
+            pass
+
+        def file(self, r: FileResult) -> None:
+            seen.append(len(r.findings))
+
+        def finish(self, run: CheckRun) -> None:
+            pass
+
+    run = run_check([mini_dataset], reporter=Counting())
     full = run_check([mini_dataset])
     assert run.summary() == full.summary()
     assert sum(seen) == sum(len(r.findings) for r in full.results) > 0

@@ -7,6 +7,7 @@ be ignored. ``--jobs`` must not change a byte of the output.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from _paths import DATASET, RULES
 
 from ihltag import cache as cache_mod
+from ihltag.formats import REPORTERS, Options
 from ihltag.runner import run_check
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -281,7 +283,8 @@ def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun)
                       encoding="utf-8")
     os.utime(broken, ns=(old, old))
     full = run_check([dataset], use_cache=True)
-    quiet = run_check([dataset], use_cache=True, findings=False, sink=lambda r: None)
+    quiet = run_check([dataset], use_cache=True, findings=False,
+                      reporter=REPORTERS["text"](io.StringIO(), Options(quiet=True)))
     assert quiet.summary() == full.summary()
     assert quiet.unlisted.files == len(full.results) - 1  # all but the broken file
     assert [d.plain() for d in quiet.diagnostics] == [d.plain() for d in full.diagnostics]

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from ihltag import vocab
 from ihltag.dataset import check_file
-from ihltag.results import FileResult
 from ihltag.models import Conflict, Incident, Range
 from ihltag.registry import Registry, load_registry
+from ihltag.results import FileResult
 from ihltag.validation import validate
 from ihltag.yamlsafe import YamlError, parse_text
 

@@ -1,1 +1,78 @@
-"""Output formats of ``ihltag check``: each renders a ``CheckRun`` to text, never prints."""
+"""Output formats of ``ihltag check``: one reporter protocol, registered by name.
+
+A reporter is told when the run starts (it can be made: registries and rules loaded),
+is handed each file's result as it is ready, in file order, and is told when the run is
+finished. The runner lets go of a result's findings once the reporter has seen it, so a
+reporter that needs them at the end (GitHub, SARIF) keeps what it will write, never the
+results themselves. Reporters write to the stream they are given and never decide the
+exit status (``CheckRun.exit_status``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from ihltag.results import CheckRun, FileResult
+
+
+class Reporter(Protocol):
+    def start(self, run: CheckRun) -> None: ...
+
+    def file(self, result: FileResult) -> None: ...
+
+    def finish(self, run: CheckRun) -> None: ...
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every reporter may need. ``fail_on``: the lowest finding status that fails
+    the run (None: none does); ``top``: the repository's top folder, for code hosts,
+    which place annotations by path from there (None outside a repository); ``base``:
+    the folder the tool ran in, from which shown paths are relative."""
+
+    quiet: bool = False
+    fail_on: str | None = None
+    top: Path | None = None
+    base: Path | None = None
+
+
+Factory = Callable[[TextIO, Options], Reporter]
+
+
+def _text(out: TextIO, options: Options) -> Reporter:
+    from ihltag.formats.text import TextReporter
+
+    return TextReporter(out, options)
+
+
+def _rich(out: TextIO, options: Options) -> Reporter:
+    from ihltag.formats.text import RichReporter
+
+    return RichReporter(out, options)
+
+
+def _json(out: TextIO, options: Options) -> Reporter:
+    from ihltag.formats.jsonout import JsonReporter
+
+    return JsonReporter(out, options)
+
+
+def _github(out: TextIO, options: Options) -> Reporter:
+    from ihltag.formats.github import GithubReporter
+
+    return GithubReporter(out, options)
+
+
+def _sarif(out: TextIO, options: Options) -> Reporter:
+    from ihltag.formats.sarif import SarifReporter
+
+    return SarifReporter(out, options)
+
+
+# The modules are imported when a reporter is made: a one-file lint loads only its own.
+REPORTERS: dict[str, Factory] = {"text": _text, "rich": _rich, "json": _json,
+                                 "github": _github, "sarif": _sarif}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ihltag.formats import Options
 from ihltag.results import FileResult, Finding
 
 # Plain words for the diagnostic codes, used as annotation titles and SARIF rule texts.
@@ -54,11 +55,9 @@ class Locator:
     top: Path | None
 
     @classmethod
-    def of(cls, root: Path) -> Locator:
-        """For a dataset at ``root``: its repository, whichever folder the tool ran in."""
-        from ihltag.gitdiff import toplevel
-
-        return cls(Path.cwd().resolve(), toplevel(root))
+    def for_options(cls, options: Options) -> Locator:
+        """From the repository's top folder the caller found (formats never run git)."""
+        return cls(options.base or Path.cwd().resolve(), options.top)
 
     def path(self, shown: str) -> str:
         """Repository-relative POSIX path; else relative to ``base``; else absolute."""

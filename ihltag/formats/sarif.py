@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from ihltag import __version__
+from ihltag.diagnostics import Diagnostic
+from ihltag.formats import Options
 from ihltag.formats.ci import Locator, code_title, finding_message
-from ihltag.results import CheckRun
+from ihltag.results import CheckRun, FileResult
 from ihltag.rules import Rule
+from ihltag.safetext import json_safe
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 AUTOMATION_ID = "ihltag/check/"
@@ -95,64 +98,87 @@ def _location(uri: str, line: int, col: int) -> dict[str, Any]:
         "region": {"startLine": max(1, line), "startColumn": max(1, col)}}}
 
 
-def as_data(run: CheckRun, quiet: bool = False, where: Locator | None = None) -> dict[str, Any]:
-    where = where or Locator.of(run.root)
+class SarifReporter:
+    """The SARIF log, written at the end: the rules of the pack and of the diagnostics
+    met, then the results (errors first, then warnings, then findings, each in file
+    order). Results are made as files arrive; no file's findings are held."""
 
-    def uri(shown: str) -> str:
-        path = where.path(shown)
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.quiet = options.quiet
+        self.where = Locator.for_options(options)
+        self.index: dict[str, int] = {}
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+        self.findings: list[dict[str, Any]] = []
+
+    def _uri(self, shown: str) -> str:
+        path = self.where.path(shown)
         return "file://" + quote(path) if path.startswith("/") else quote(path)
 
-    rules = [_rule_entry(r) for r in run.pack.rules]
-    index = {r.id: i for i, r in enumerate(run.pack.rules)}
-    results: list[dict[str, Any]] = []
-    diags = [d for d in run.diagnostics if not (quiet and d.severity == "warning")]
-    diags.sort(key=lambda d: d.severity != "error")  # errors first, file order kept
-    for d in diags:
-        rule_id = f"ihltag/{d.code}"
-        if rule_id not in index:
-            index[rule_id] = len(rules)
-            rules.append(_code_entry(d.code, d.severity))
-        results.append({
-            "ruleId": rule_id, "ruleIndex": index[rule_id], "level": d.severity,
-            "message": {"text": d.message},
-            "locations": [_location(uri(d.file), d.line, d.column)],
-            "partialFingerprints": {"ihltagDiagnostic/v1": _fingerprint(
-                d.code, where.path(d.file), d.message)},
-        })
-    if not quiet:
-        for r in run.results:
-            for f in r.findings:
-                line, col = r.act_position(f.act)
-                wars = f.war_crimes_shown()
-                result: dict[str, Any] = {
-                    "ruleId": f.rule, "level": LEVELS[f.status or "possible"],
-                    "message": {"text": finding_message(r, f)},
-                    "locations": [_location(uri(r.file), line, col)],
-                    "partialFingerprints": {"ihltagFinding/v1": _fingerprint(
-                        f.rule, r.id, f.act)},
-                    "properties": {"status": f.status, "incident": r.id, "act": f.act,
-                                   "actors": [dict(a) for a in f.actors],
-                                   "war_crime": f.war_crime if wars else None,
-                                   "war_crimes": [w.as_dict() for w in wars],
-                                   "presumed": f.presumed,
-                                   "decide": list(f.decide) if f.status != "violation" else []},
-                }
-                if f.rule in index:
-                    result["ruleIndex"] = index[f.rule]
-                results.append(result)
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "ihltag", "version": __version__,
-                                "semanticVersion": __version__, "rules": rules}},
-            "automationDetails": {"id": AUTOMATION_ID},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {"summary": run.summary()},
-        }],
-    }
+    def start(self, run: CheckRun) -> None:
+        self.index = {r.id: i for i, r in enumerate(run.pack.rules)}
 
+    def file(self, r: FileResult) -> None:
+        for d in r.diagnostics:
+            if d.severity == "error":
+                self.errors.append(d)
+            elif not self.quiet:
+                self.warnings.append(d)
+        if self.quiet or r.counts == (0, 0):
+            return
+        uri = self._uri(r.file)
+        for f in r.findings:
+            line, col = r.act_position(f.act)
+            wars = f.war_crimes_shown()
+            result: dict[str, Any] = {
+                "ruleId": f.rule, "level": LEVELS[f.status or "possible"],
+                "message": {"text": finding_message(r, f)},
+                "locations": [_location(uri, line, col)],
+                "partialFingerprints": {"ihltagFinding/v1": _fingerprint(f.rule, r.id, f.act)},
+                "properties": {"status": f.status, "incident": r.id, "act": f.act,
+                               "actors": [dict(a) for a in f.actors],
+                               "war_crime": f.war_crime if wars else None,
+                               "war_crimes": [w.as_dict() for w in wars],
+                               "presumed": f.presumed,
+                               "decide": list(f.decide) if f.status != "violation" else []},
+            }
+            if f.rule in self.index:
+                result["ruleIndex"] = self.index[f.rule]
+            self.findings.append(result)
 
-def render(run: CheckRun, quiet: bool = False) -> str:
-    return json.dumps(as_data(run, quiet), ensure_ascii=False, indent=2) + "\n"
+    def _diagnostics(self, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The diagnostics' results, adding the rule of each code met to ``rules``."""
+        index = dict(self.index)
+        out = []
+        for d in self.errors + self.warnings:
+            rule_id = f"ihltag/{d.code}"
+            if rule_id not in index:
+                index[rule_id] = len(rules)
+                rules.append(_code_entry(d.code, d.severity))
+            out.append({
+                "ruleId": rule_id, "ruleIndex": index[rule_id], "level": d.severity,
+                "message": {"text": d.message},
+                "locations": [_location(self._uri(d.file), d.line, d.column)],
+                "partialFingerprints": {"ihltagDiagnostic/v1": _fingerprint(
+                    d.code, self.where.path(d.file), d.message)},
+            })
+        return out
+
+    def finish(self, run: CheckRun) -> None:
+        rules = [_rule_entry(r) for r in run.pack.rules]
+        results = self._diagnostics(rules) + self.findings
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "ihltag", "version": __version__,
+                                    "semanticVersion": __version__, "rules": rules}},
+                "automationDetails": {"id": AUTOMATION_ID},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": {"summary": run.summary()},
+            }],
+        }
+        # no raw C1 or bidi character in the log (D11)
+        self.out.write(json_safe(json.dumps(log, ensure_ascii=False, indent=2) + "\n"))

@@ -6,10 +6,10 @@ forge a GitHub workflow command (issue 12 D11)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 from ihltag.diagnostics import plural
+from ihltag.formats import Options
 from ihltag.formats.ci import group_text
 from ihltag.results import CheckRun, FileResult, Finding, by_act
 from ihltag.safetext import one_line, path
@@ -51,29 +51,54 @@ _STYLES = {"error": "bold red", "warning": "yellow", "violation": "bold magenta"
            "possible": "cyan"}
 
 
-def rich_sink(console: Any, quiet: bool = False) -> Callable[[FileResult], None]:
-    """Print each file's lines in colour as its result arrives."""
-    from rich.text import Text
+class TextReporter:
+    """Plain lines, written as each result arrives, and the summary line."""
 
-    def sink(r: FileResult) -> None:
-        for line in result_lines(r, quiet):
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.quiet = options.quiet
+
+    def start(self, run: CheckRun) -> None:
+        pass
+
+    def file(self, result: FileResult) -> None:
+        for line in result_lines(result, self.quiet):
+            self.out.write(line + "\n")
+
+    def finish(self, run: CheckRun) -> None:
+        self.out.write(summary_line(run) + "\n")
+
+
+class RichReporter:
+    """Colour and a summary table, for people at a terminal."""
+
+    def __init__(self, out: TextIO, options: Options, console: Any = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(file=out)
+        self.quiet = options.quiet
+
+    def start(self, run: CheckRun) -> None:
+        pass
+
+    def file(self, result: FileResult) -> None:
+        from rich.text import Text
+
+        for line in result_lines(result, self.quiet):
             loc, _, rest = line.partition(": ")
             text = Text()
             text.append(loc + ": ", style="dim")
             word = rest.split("[", 1)[0].split(":", 1)[0]  # error[..], violation[..], possible:
             text.append(rest, style=_STYLES.get(word, ""))
-            console.print(text, highlight=False, soft_wrap=True)
+            self.console.print(text, highlight=False, soft_wrap=True)
 
-    return sink
+    def finish(self, run: CheckRun) -> None:
+        from rich.table import Table
 
-
-def rich_summary(run: CheckRun, console: Any) -> None:
-    from rich.table import Table
-
-    s = run.summary()
-    table = Table(title="ihltag check", show_header=True, header_style="bold")
-    for col in ("files", "invalid", "errors", "warnings", "violation", "possible"):
-        table.add_column(col, justify="right")
-    table.add_row(str(s["files"]), str(s["invalid"]), str(s["errors"]), str(s["warnings"]),
-                  str(s["findings"]["violation"]), str(s["findings"]["possible"]))
-    console.print(table)
+        s = run.summary()
+        table = Table(title="ihltag check", show_header=True, header_style="bold")
+        for col in ("files", "invalid", "errors", "warnings", "violation", "possible"):
+            table.add_column(col, justify="right")
+        table.add_row(str(s["files"]), str(s["invalid"]), str(s["errors"]), str(s["warnings"]),
+                      str(s["findings"]["violation"]), str(s["findings"]["possible"]))
+        self.console.print(table)

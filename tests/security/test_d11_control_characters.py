@@ -86,13 +86,13 @@ def test_d11_check_text_escapes_and_forges_no_command(hostile: Path, cli: Cli,
 def test_d11_check_rich_sends_only_its_own_colours(hostile: Path) -> None:
     from rich.console import Console
 
-    from ihltag.formats.text import rich_sink, rich_summary
+    from ihltag.formats import Options
+    from ihltag.formats.text import RichReporter
     from ihltag.runner import run_check
 
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, color_system="truecolor", width=100)
-    run = run_check([hostile], None, sink=rich_sink(console))
-    rich_summary(run, console)
+    run_check([hostile], None, reporter=RichReporter(buf, Options(), console))
     _clean(buf.getvalue(), "check (rich)", colour=True)
     assert "\\x1b]0;NAME\\x07" in buf.getvalue()
 
