@@ -534,9 +534,14 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", hel
     selected = pack.rules
     if ids:
         selected = [_lookup(pack, name) for name in ids]
-    from ihltag.ruletests import run_tests
+    from ihltag.ruletests import check_tests, run_tests
     from ihltag.safetext import one_line
 
+    problems = check_tests(pack, selected)
+    if problems:
+        for d in problems:
+            sys.stderr.write(d.plain() + "\n")
+        fail("the rule tests are invalid; no test was run")
     results = run_tests(pack, selected)
     failed = [r for r in results if not r.ok]
     for r in results:

@@ -176,8 +176,8 @@ def load_registry(root: Path, display_root: str = "") -> Registry:
     if diags:
         raise RegistryError(diags)
     a_name, c_name = f"{display_root}actors.yaml", f"{display_root}conflicts.yaml"
-    diags = _add_actors(reg, loaded["actors.yaml"], docs["actors.yaml"], a_name)
-    diags += _add_conflicts(reg, loaded["conflicts.yaml"], docs["conflicts.yaml"], c_name)
+    diags = add_actors(reg, loaded["actors.yaml"], docs["actors.yaml"], a_name)
+    diags += add_conflicts(reg, loaded["conflicts.yaml"], docs["conflicts.yaml"], c_name)
     if diags:
         raise RegistryError(diags)
     return reg
@@ -187,7 +187,7 @@ def _at(doc: Document | None, loc: tuple[int | str, ...]) -> tuple[int, int]:
     return locate(doc.root if doc else None, loc)
 
 
-def _add_actors(reg: Registry, actors: list[Actor], doc: Document | None, file: str
+def add_actors(reg: Registry, actors: list[Actor], doc: Document | None, file: str
                 ) -> list[Diagnostic]:
     """Index the actors by id and by every name (folded); the problems: ids or names used
     twice, the reserved name, a ``supports`` that names no actor."""
@@ -221,7 +221,7 @@ def _add_actors(reg: Registry, actors: list[Actor], doc: Document | None, file: 
     return diags
 
 
-def _add_conflicts(reg: Registry, conflicts: list[Conflict], doc: Document | None, file: str
+def add_conflicts(reg: Registry, conflicts: list[Conflict], doc: Document | None, file: str
                    ) -> list[Diagnostic]:
     """Index the conflicts by id; the problems: ids used twice, parties that are no actor."""
     diags: list[Diagnostic] = []

@@ -208,8 +208,16 @@ def _pattern_help(name: str, value: Any) -> str:
 
 def diagnostics(doc: Document, exc: ValidationError, model: type[BaseModel],
                 prefix: tuple[int | str, ...] = ()) -> list[Diagnostic]:
+    """pydantic's errors for the data at ``prefix`` in ``doc``, located and worded."""
+    return located(doc, exc.errors(include_url=False), model, prefix)
+
+
+def located(doc: Document, errors: list[Any], model: type[BaseModel],
+            prefix: tuple[int | str, ...] = ()) -> list[Diagnostic]:
+    """``diagnostics`` for a selection of pydantic's errors (``ValidationError.errors``):
+    data merged from two files (an inline test's incident over the tests' base) is
+    located error by error in the file each key comes from."""
     out = []
-    errors = exc.errors(include_url=False)
     # spelling hints cost a fuzzy match each: for a file of thousands of unknown keys
     # (not typos) they are left out, which keeps a hostile file's check quick (D8)
     hints = sum(1 for e in errors if e["type"] == "extra_forbidden") <= MAX_HINTS
