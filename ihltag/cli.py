@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
     from ihltag.formats import Options
+    from ihltag.report.model import ReportData
     from ihltag.results import CheckRun
     from ihltag.rules import Rule, RulePack
 
@@ -424,44 +425,68 @@ def check(
     raise typer.Exit(run.exit_status(failing, strict))
 
 
+class Layout(str, Enum):
+    incidents = "incidents"
+    rules = "rules"
+
+
+# ``ihltag report``'s selection and output options (declared here so the command stays thin)
+_Names = list[str] | None
+ActorOpt = Annotated[_Names, typer.Option(metavar="NAME", help="Actor id or alias (repeatable).")]
+RuleSelOpt = Annotated[_Names, typer.Option(metavar="RULE", help="Rule: CIHL-52, 52 or pillage "
+                                            "(repeatable).")]
+ConflictOpt = Annotated[_Names, typer.Option(metavar="ID", help="Conflict id (repeatable).")]
+FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date "
+                                             "(YYYY, YYYY-MM or YYYY-MM-DD).")]
+ToOpt = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date.")]
+RegionOpt = Annotated[_Names, typer.Option(metavar="NAME", help="Region (admin1), repeatable.")]
+StatusOpt = Annotated[Status, typer.Option(help="The lowest status to include: violation or "
+                                           "possible.", metavar="STATUS",
+                                           parser=_choice(Status, "a status"))]
+ReportFormatOpt = Annotated[ReportFormat | None, typer.Option(
+    "--format", "-f", metavar="FORMAT", parser=_choice(ReportFormat, "a report format"),
+    help="terminal, markdown, html, json or csv (default: from the --output file's "
+    "extension, else terminal).", show_default=False)]
+LayoutOpt = Annotated[Layout, typer.Option(metavar="LAYOUT", parser=_choice(Layout, "a layout"),
+                                           help="incidents: each incident once, with its "
+                                           "findings and a rule index; rules: findings by "
+                                           "rule, incidents referenced.")]
+ExcludeTagOpt = Annotated[_Names, typer.Option("--exclude-tag", metavar="TAG",
+                                               help="Leave out incidents with this tag "
+                                               "(repeatable).")]
+IncludeConfidentialOpt = Annotated[bool, typer.Option(
+    "--include-confidential", help="Print confidential sources too.")]
+IncludeSupportingOpt = Annotated[bool, typer.Option(
+    "--include-supporting", help="With --actor, also the forces that support it.")]
+ExactPlacesOpt = Annotated[bool, typer.Option("--exact-places", help="Show places marked "
+                                              "sensitive in full.")]
+IncludeAggregatesOpt = Annotated[bool, typer.Option(
+    "--include-aggregates", help="Count the findings of aggregate records (their casualties "
+    "are never summed).")]
+IncludeNotesOpt = Annotated[bool, typer.Option(
+    "--include-notes", help="Print the incidents' internal notes, marked internal.")]
+BomOpt = Annotated[bool, typer.Option("--bom/--no-bom", help="CSV: begin with a UTF-8 "
+                                      "byte-order mark, so that spreadsheets read accents right.")]
+
+
 @app.command()
 @_stops("nothing was checked")
 def report(
-    paths: PathsArg = None,
-    actor: Annotated[list[str] | None, typer.Option(metavar="NAME",
-                                                    help="Actor id or alias (repeatable).")] = None,
-    rule: Annotated[list[str] | None, typer.Option(metavar="RULE", help="Rule: CIHL-52, 52 or pillage "
-                                                   "(repeatable).")] = None,
-    conflict: Annotated[list[str] | None, typer.Option(metavar="ID",
-                                                       help="Conflict id (repeatable).")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="From this date "
-                                                  "(YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Up to this date.")] = None,
-    region: Annotated[list[str] | None, typer.Option(metavar="NAME",
-                                                     help="Region (admin1), repeatable.")] = None,
-    status: Annotated[Status, typer.Option(help="The lowest status to include: violation or "
-                                           "possible.", metavar="STATUS",
-                                           parser=_choice(Status, "a status"))] = Status.possible,
-    format: Annotated[ReportFormat | None, typer.Option(
-        "--format", "-f", metavar="FORMAT", parser=_choice(ReportFormat, "a report format"),
-        help="terminal, markdown, html, json or csv (default: from the --output file's "
-        "extension, else terminal).", show_default=False)] = None,
-    output: OutputOpt = None,
-    include_confidential: Annotated[bool, typer.Option("--include-confidential",
-                                                       help="Print confidential sources too.")] = False,
-    include_supporting: Annotated[bool, typer.Option("--include-supporting", help="With --actor, "
-                                                     "also the forces that support it.")] = False,
-    exact_places: Annotated[bool, typer.Option("--exact-places", help="Show places marked "
-                                               "sensitive in full.")] = False,
-    bom: Annotated[bool, typer.Option("--bom/--no-bom", help="CSV: begin with a UTF-8 byte-order "
-                                      "mark, so that spreadsheets read accents right.")] = True,
-    rules: RulesOpt = None,
-    presumptions: PresumptionsOpt = None,
+    paths: PathsArg = None, actor: ActorOpt = None, rule: RuleSelOpt = None,
+    conflict: ConflictOpt = None, date_from: FromOpt = None, date_to: ToOpt = None,
+    region: RegionOpt = None, status: StatusOpt = Status.possible,
+    format: ReportFormatOpt = None, output: OutputOpt = None,
+    layout: LayoutOpt = Layout.incidents, exclude_tag: ExcludeTagOpt = None,
+    include_confidential: IncludeConfidentialOpt = False,
+    include_supporting: IncludeSupportingOpt = False, exact_places: ExactPlacesOpt = False,
+    include_aggregates: IncludeAggregatesOpt = False, include_notes: IncludeNotesOpt = False,
+    bom: BomOpt = True, rules: RulesOpt = None, presumptions: PresumptionsOpt = None,
 ) -> None:
-    """The annotated violation report: findings by actor and rule, with sources as notes."""
+    """The annotated violation report: each incident once with its findings (or findings
+    by rule), an executive summary, casualty totals and sources as notes."""
     config = _config()
     format = _format_for(output, format, ReportFormat, ReportFormat.terminal)
-    from ihltag.report import ReportError, ReportOptions, build_report, render
+    from ihltag.report import ReportError, ReportOptions, build_report
 
     run = _run(_dataset_paths(paths, config), _path_arg(rules, "--rules") or config.rules,
                keep=True, presumptions=_presumptions(presumptions, config))
@@ -469,11 +494,20 @@ def report(
         actors=actor or [], rules=rule or [], conflicts=conflict or [], date_from=date_from,
         date_to=date_to, regions=region or [], status=status.value,
         include_confidential=include_confidential, include_supporting=include_supporting,
-        exact_places=exact_places)
+        exact_places=exact_places, exclude_tags=exclude_tag or [],
+        include_aggregates=include_aggregates, include_notes=include_notes,
+        layout=layout.value)
     try:
         data = build_report(run, options)
     except ReportError as exc:
         fail(str(exc))
+    _report_out(data, format, output, bom)
+
+
+def _report_out(data: ReportData, format: ReportFormat, output: Path | None, bom: bool) -> None:
+    """Print or write the report: rich on a terminal, checked plain text on a pipe."""
+    from ihltag.report import render
+
     if format is ReportFormat.terminal and output is None:
         from rich.console import Console
 

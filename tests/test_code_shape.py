@@ -23,8 +23,6 @@ ALLOWLIST = {
     "cli.py:check": "arch13",
     "runner.py:run_check": "arch13",
     "runner.py:_plan": "arch13",
-    "report/": "report14",  # build_report and everything under ihltag/report/
-    "cli.py:report": "report14",
 }
 
 

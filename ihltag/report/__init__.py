@@ -1,23 +1,26 @@
 """``ihltag report``: the annotated violation report, built once and rendered in five formats.
 
-``build_report`` turns a check run into plain data (what the JSON format prints); the
-renderers only lay that data out, so every format shows the same selection and none can
-leak a confidential source the data does not hold. Renderers and their heavy imports
-(Jinja2, matplotlib, rich) load only when a format asks for them.
+``build_report`` turns a check run into typed plain data (``model.ReportData``, what the
+JSON format prints); the renderers only lay that data out, so every format shows the same
+selection and none can leak a confidential source the data does not hold. Renderers and
+their heavy imports (Jinja2, matplotlib, rich) load only when a format asks for them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ihltag.report.build import ReportError, ReportOptions, build_report
+from ihltag.report.build import LAYOUTS, ReportError, ReportOptions, build_report
 
-__all__ = ["FORMATS", "ReportError", "ReportOptions", "build_report", "render"]
+if TYPE_CHECKING:
+    from ihltag.report.model import ReportData
+
+__all__ = ["FORMATS", "LAYOUTS", "ReportError", "ReportOptions", "build_report", "render"]
 
 FORMATS = ("markdown", "html", "json", "csv", "terminal")
 
 
-def render(data: dict[str, Any], format: str, bom: bool = True) -> str:
+def render(data: ReportData, format: str, bom: bool = True) -> str:
     """The report as text in ``format`` (``terminal`` gives the plain, uncoloured layout)."""
     if format == "json":
         from ihltag.report.jsonout import render_json

@@ -78,18 +78,21 @@ def _by_rule(plt: Any, rows: list[dict[str, Any]]) -> str:
 
 
 def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
+    # report totals (numbers.totals): the bar is the best estimate where every record has
+    # one, else the "at least" sum; a whisker only up to a real upper bound
     labels = [r["kind"] for r in rows]
     # floats: matplotlib converts through C integers, and sums of many files are large
-    central = [float(r["central"]) for r in rows]
-    lower = [float(r["central"] - r["low"]) for r in rows]
-    upper = [float(r["high"] - r["central"]) for r in rows]
+    central = [float(r["best"] if r["best"] is not None else r["at_least"]) for r in rows]
+    lower = [max(0.0, c - float(r["at_least"])) for c, r in zip(central, rows, strict=True)]
+    upper = [float(r["upper"]) - c if r["upper"] is not None else 0.0
+             for c, r in zip(central, rows, strict=True)]
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 0.9))
     ax.barh(labels[::-1], central[::-1], color=NEUTRAL,
             xerr=[lower[::-1], upper[::-1]], capsize=4, ecolor="#000000")
     for y, (value, row) in enumerate(zip(central[::-1], rows[::-1], strict=True)):
         ax.annotate(row["text"], (value + upper[::-1][y], y), xytext=(6, 0),
                     textcoords="offset points", va="center")
-    ax.set_xlabel("persons (best estimate; whiskers: lowest and highest figures)")
+    ax.set_xlabel("persons (best estimate, else at least; whiskers: lowest sum to upper bound)")
     ax.set_title("Casualties", loc="left", fontweight="bold")
     ax.margins(x=0.15)
     alt = "Bar chart, casualties: " + "; ".join(f"{r['kind']} {r['text']}" for r in rows) + "."
@@ -135,11 +138,11 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
     """The SVG of each chart that has something to show, by name."""
     summary = data["summary"]
     out = pictures(data)
-    if not summary["rules"] and not summary["casualties"]:
+    if not summary["rules"] and not summary["totals"]:
         return out
     plt = _setup()
     if summary["rules"]:
         out["rules"] = _by_rule(plt, summary["rules"])
-    if summary["casualties"]:
-        out["casualties"] = _casualties(plt, summary["casualties"])
+    if summary["totals"]:
+        out["casualties"] = _casualties(plt, summary["totals"])
     return out

@@ -15,6 +15,8 @@ from ihltag.diagnostics import plural
 if TYPE_CHECKING:
     import jinja2
 
+    from ihltag.report.model import ReportData
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 # What GitHub would turn into a link by itself (GFM extended autolinks): a scheme, www. or
 # an e-mail address. Such text is set in a code span, which is never linked.
@@ -74,8 +76,6 @@ def url(value: Any) -> str:
 def _env(autoescape: bool) -> jinja2.Environment:
     import jinja2
 
-    from ihltag.report.build import casualty_text, figure_text
-
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ihltag.report", "templates"),
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
@@ -83,18 +83,16 @@ def _env(autoescape: bool) -> jinja2.Environment:
     )
     env.filters["md"] = md
     env.filters["url"] = url
-    env.filters["figure"] = figure_text
-    env.filters["casualties"] = casualty_text
     env.filters["plural"] = plural
     return env
 
 
-def render_markdown(data: dict[str, Any]) -> str:
+def render_markdown(data: ReportData) -> str:
     text = _env(False).get_template("report.md.j2").render(r=data)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
-def render_html(data: dict[str, Any]) -> str:
+def render_html(data: ReportData) -> str:
     from ihltag.report.charts import charts
 
-    return _env(True).get_template("report.html.j2").render(r=data, charts=charts(data))
+    return _env(True).get_template("report.html.j2").render(r=data, charts=charts(dict(data)))

@@ -14,11 +14,13 @@ from ihltag.diagnostics import plural
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from ihltag.report.model import Finding, IncidentEntry, Note, ReportData
+
 STYLE = {"violation": "bold red", "possible": "bold yellow"}
 
 
-def _status(status: str) -> str:
-    return f"[{STYLE.get(status, 'bold')}]{status}[/]"
+def _status(status: str, words: str = "") -> str:
+    return f"[{STYLE.get(status, 'bold')}]{words or status}[/]"
 
 
 def _items(label: str, values: list[str], style: str = "") -> list[RenderableType]:
@@ -31,110 +33,187 @@ def _items(label: str, values: list[str], style: str = "") -> list[RenderableTyp
     return out
 
 
-def _header(data: dict[str, Any], console: Console) -> None:
+def _header(data: ReportData, console: Console) -> None:
     from rich.markup import escape
     from rich.panel import Panel
     from rich.text import Text
 
     if data.get("notice"):
-        console.print(Text(data["notice"], style="bold white on red"))
-    lines = []
-    for s in data["sections"]:
-        a = s["actor"]
+        console.print(Text(data["notice"] or "", style="bold white on red"))
+    lines = [f"[dim]{escape(data['provenance']['text'])}[/]"]
+    for a in data["actors"]:
         extra = f" ({a['kind']})" if a["kind"] else ""
         extra += f", supporting {a['supports']}" if a["supports"] else ""
-        if s["supporting"]:
-            extra += "; with " + ", ".join(x["id"] for x in s["supporting"])
         lines.append(f"[bold]{escape(a['id'])}[/] — {escape(a['name'])}{escape(extra)}")
-    if not data["summary"]["findings"]:
-        lines.append("No finding matches this selection.")
-    p, sm = data["period"], data["summary"]
-    period = (f"selected {p['from'] or 'the start'} to {p['to'] or 'today'}; "
-              if p["from"] or p["to"] else "")
-    period += f"incidents dated {p['first']} to {p['last']}" if p["first"] else "no incidents"
-    lines.append(f"Period: {period}")
-    lines.append(f"Findings: {sm['findings']} ([red]{sm['violation']} violation[/], "
-                 f"[yellow]{sm['possible']} possible[/]) in {plural(sm['incidents'], 'incident')}")
+    lines.append(f"Period: {escape(data['period']['text'])}")
     for c in data["conflicts"]:
         law = f" — {', '.join(c['law'])}" if c["law"] else ""
         lines.append(f"[dim]{escape(c['name'])} ({c['classification']}){escape(law)}[/]")
-    if sm["skipped_invalid"]:
-        lines.append(f"[yellow]{plural(sm['skipped_invalid'], 'invalid file')} left out: run "
-                     "'ihltag check'[/]")
     console.print(Panel("\n".join(lines), title=escape(data["title"]), title_align="left"))
 
 
-def _summary(data: dict[str, Any], console: Console) -> None:
+def _matrix(data: ReportData, console: Console) -> None:
     from rich.table import Table
 
     sm = data["summary"]
-    if sm["rules"]:
-        table = Table(title="Findings by rule", title_justify="left", expand=False)
-        table.add_column("Rule")
-        table.add_column("Violations", justify="right", style="red")
-        table.add_column("Possible", justify="right", style="yellow")
-        table.add_column("Incidents", justify="right")
-        table.add_column("Violations may amount to a war crime under", overflow="fold")
-        for row in sm["rules"]:
-            table.add_row(f"{row['rule']} {row['title']}", str(row["violation"]),
-                          str(row["possible"]), str(row["incidents"]),
-                          "; ".join(row["war_crimes"]) or "—")
-        table.add_section()
-        table.add_row("Total", str(sm["violation"]), str(sm["possible"]), str(sm["incidents"]), "")
-        console.print(table)
-    cas = "; ".join(f"{c['kind']} {c['text']}" for c in sm["casualties"]) or "none recorded"
-    console.print(f"[bold]Casualties[/] (each incident once; best estimate, range where "
-                  f"sources differ): {cas}")
+    table = Table(title="Violations by party and rule (+ possible violations, to review)",
+                  title_justify="left", expand=False)
+    table.add_column("Rule")
+    for a in sm["matrix"]["actors"]:
+        table.add_column(a, justify="right")
+    table.add_column("Incidents", justify="right")
+    table.add_column("Violations may amount to a war crime under", overflow="fold")
+    rows = {r["rule"]: r for r in sm["rules"]}
+    for row in sm["matrix"]["rows"]:
+        cells = [(f"{v}" + (f" + {p} possible" if p else "")) if v or p else "—"
+                 for v, p in row["cells"]]
+        total = rows[row["rule"]]
+        table.add_row(f"{row['rule']} {row['title']}", *cells, str(total["incidents"]),
+                      "; ".join(total["war_crimes"]) or "—")
+    console.print(table)
 
 
-def _section(section: dict[str, Any], data: dict[str, Any], console: Console) -> None:
+def _summary(data: ReportData, console: Console) -> None:
+    from rich.markup import escape
+
+    sm = data["summary"]
+    console.print(f"[bold]Summary[/] {escape(sm['scope'])}.")
+    if not sm["findings"]:
+        console.print("No finding matches this selection.")
+    line = (f"Findings: {sm['findings']} ([red]{plural(sm['violation'], 'violation')}[/], "
+            f"[yellow]{plural(sm['possible'], 'possible violation')}[/]) in "
+            f"{plural(sm['incidents'], 'incident')}.")
+    if sm["aggregates"]:
+        line += (f" {plural(sm['aggregates'], 'aggregate record is', 'aggregate records are')}"
+                 " listed apart" + ("" if data["selection"]["include_aggregates"]
+                                    else " and not counted") + ".")
+    console.print(line)
+    if sm["skipped_invalid"]:
+        console.print(f"[yellow]{plural(sm['skipped_invalid'], 'invalid file')} left out: run "
+                      "'ihltag check'[/]")
+    if sm["matrix"]["rows"]:
+        _matrix(data, console)
+    cas = "; ".join(f"{t['kind']} {t['text']}" for t in sm["totals"]) or "none recorded"
+    console.print(f"[bold]Casualties[/] (each incident once; aggregate records not added): "
+                  f"{escape(cas)}")
+    if sm["serious"]:
+        console.print("[bold]Most serious findings[/]")
+        for i, s in enumerate(sm["serious"], start=1):
+            console.print(f"  {i}. Incident {s['number']}: {escape(s['text'])}")
+
+
+def _finding(f: Finding) -> RenderableType:
     from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
-    from rich.rule import Rule
     from rich.text import Text
 
-    notes = {n["number"]: n for n in data["notes"]}
-    c = section["counts"]
+    status = "violation" if f["status"] == "violation" else "possible violation"
+    parts: list[RenderableType] = [Text.from_markup(
+        f"[bold]{f['rule']} {escape(f['title'])}[/] (act {f['act']['index'] + 1}: "
+        f"{escape(f['act']['headline'])}): {_status(f['status'], status)} — "
+        f"attributed to {escape(f['attribution'])}"
+        + ("" if f["counted"] else " [dim](aggregate record: not counted)[/]"))]
+    parts += [Text(w[0].upper() + w[1:] + ".", style="dim") for w in f["war_crimes"]]
+    if f["act"]["happened"]:
+        parts.append(Text.assemble(("The act: ", "bold"), f["act"]["happened"]))
+    parts += _items("Established", f["established"], "green")
+    parts += _items("Not known from the record", f["unknown"], "yellow")
+    parts += _items("Not ruled out", f["open_exceptions"], "yellow")
+    parts += _items("Ruled out", f["ruled_out"])
+    if f["presumed"]:
+        parts.append(Text.assemble((f"{'; '.join(f['presumptions'])}: ", "bold"),
+                                   f["presumed_basis"]))
+    if f["note"]:
+        parts.append(Text.assemble(("Note: ", "bold"), f["note"]))
+    return Panel(Group(*parts), border_style=STYLE[f["status"]].split()[-1], padding=(0, 1))
+
+
+def _facts(inc: IncidentEntry, notes: dict[int, Note], console: Console) -> None:
+    from rich.markup import escape
+    from rich.text import Text
+
+    if inc["perpetrators"]:
+        console.print("Attributed to: " + escape("; ".join(p["text"] for p in inc["perpetrators"])))
+    if inc["casualties_text"]:
+        console.print(f"Casualties: {inc['casualties_text']}")
+    for r in inc["responses"]:
+        when = f", {r['date']}" if r["date"] else ""
+        refs = "".join(f" [{n}]" for n in r["refs"])
+        console.print(Text(f"{r['heading']} ({r['actor']}{when}): {r['summary']}{refs}"))
+    if inc["notes"]:
+        console.print(Text(f"Internal notes (not for publication): {inc['notes']}",
+                           style="black on yellow"))
+    if inc["law"]:
+        console.print(f"Law in force on its date: {escape(', '.join(inc['law']))}")
+    for n in inc["refs"]:
+        console.print(Text(f"  [{n}] {notes[n]['text']}", style="dim"))
+    if inc["confidential_withheld"]:
+        console.print(f"  [dim]{plural(inc['confidential_withheld'], 'confidential source')} "
+                      "not shown[/]")
     console.print()
-    console.print(Rule(f"[bold]{escape(section['actor']['id'])}[/]: {plural(c['findings'], 'finding')}, "
-                       f"{c['violation']} violation, {c['possible']} possible", align="left"))
-    for rule in section["rules"]:
+
+
+def _incident(inc: IncidentEntry, notes: dict[int, Note], console: Console,
+              full: bool) -> None:
+    from rich.markup import escape
+    from rich.text import Text
+
+    ref = f" [dim]({escape(inc['id'])})[/]" if inc["id"] else ""
+    console.print(f"[bold]{inc['number']}. {escape(inc['date_text'])} — "
+                  f"{escape(inc['place']['text'])}[/]")
+    console.print(f"[bold cyan]{escape(inc['title'])}[/]{ref}")
+    console.print(Text(inc["summary"] + "".join(f" [{n}]" for n in inc["refs"])))
+    if full:
+        for f in inc["findings"]:
+            console.print(_finding(f))
+        for flag in inc["review"]:
+            console.print(Text(f"For review: {flag['text']}", style="yellow"))
+    else:
+        console.print("Findings: " + "; ".join(
+            f"{f['rule']} ({f['status']}, act {f['act']['index'] + 1})" for f in inc["findings"]))
+    _facts(inc, notes, console)
+
+
+def _by_rule(data: ReportData, console: Console) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.rule import Rule
+
+    console.print(Rule("[bold]Findings by rule[/]", align="left"))
+    by_number = {i["number"]: i for i in data["incidents"] + data["aggregates"]}
+    for rule in data["rules"]:
         console.print(Panel(f"{escape(rule['text'])}\n[dim]{escape(rule['icrc'])}[/]",
                             title=f"[bold]{rule['id']} {escape(rule['title'])}[/]",
                             title_align="left", border_style="blue"))
-        for block in rule["incidents"]:
-            inc = block["incident"]
-            ref = f" [dim]({escape(inc['id'])})[/]" if inc["id"] else ""
-            console.print(f"[bold]{escape(inc['date_text'])} — {escape(inc['place']['text'])}[/]")
-            console.print(f"[bold cyan]{escape(inc['title'])}[/]{ref}")
-            console.print(Text(inc["summary"]), style="")
-            for f in block["findings"]:
-                parts: list[RenderableType] = [Text.from_markup(
-                    f"[bold]Act {f['act']['index'] + 1}: {escape(f['act']['headline'])}[/] "
-                    f"{_status(f['status'])}"
-                    + (f"  [dim]{escape(f['presumed_text'])}[/]" if f["presumed"] else "")
-                    + (f"  [dim]{escape(f['war_crime'])}[/]" if f["war_crime"] else ""))]
-                if f["act"]["happened"]:
-                    parts.append(Text.assemble(("What happened: ", "bold"), f["act"]["happened"]))
-                parts.append(Text.assemble(("Attribution: ", "bold"), f["attribution"]))
-                parts += _items("Established", f["established"], "green")
-                parts += _items("Unknown", f["unknown"], "yellow")
-                parts += _items("Not ruled out", f["open_exceptions"], "yellow")
-                if f["note"]:
-                    parts.append(Text.assemble(("Note: ", "bold"), f["note"]))
-                console.print(Panel(Group(*parts), border_style=STYLE[f["status"]].split()[-1],
-                                    padding=(0, 1)))
-            if inc.get("law"):
-                console.print(f"Law in force on its date: {escape(', '.join(inc['law']))}")
-            if inc["casualties_text"]:
-                console.print(f"Casualties: {inc['casualties_text']}")
-            for n in inc["notes"]:
-                console.print(Text(f"  [{n}] {notes[n]['text']}", style="dim"))
-            if inc["confidential_withheld"]:
-                console.print(f"  [dim]{plural(inc['confidential_withheld'], 'confidential source')} "
-                              "not shown[/]")
-            console.print()
+        for ref in rule["incidents"]:
+            console.print(f"[bold]Incident {ref['number']}[/], {escape(ref['date_text'])}, "
+                          f"{escape(ref['place'])}: {escape(ref['title'])}")
+            for i in ref["findings"]:
+                console.print(_finding(by_number[ref["number"]]["findings"][i]))
+
+
+def _body(data: ReportData, console: Console) -> None:
+    from rich.rule import Rule
+
+    notes = {n["number"]: n for n in data["notes"]}
+    full = data["layout"] != "rules"
+    if not full:
+        _by_rule(data, console)
+    console.print(Rule("[bold]Incidents[/]", align="left"))
+    for inc in data["incidents"]:
+        _incident(inc, notes, console, full)
+    if full and data["rules"]:
+        console.print(Rule("[bold]Rule index[/]", align="left"))
+        for rule in data["rules"]:
+            refs = ", ".join(str(r["number"]) for r in rule["incidents"])
+            console.print(f"{rule['id']} {rule['title']} ({plural(rule['violation'], 'violation')},"
+                          f" {rule['possible']} possible): incidents {refs}")
+    if data["aggregates"]:
+        console.print(Rule("[bold]Aggregate records (listed, never added to totals)[/]",
+                           align="left"))
+        for inc in data["aggregates"]:
+            _incident(inc, notes, console, full)
 
 
 def _safe(value: Any) -> Any:
@@ -151,7 +230,7 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def render_terminal(data: dict[str, Any], console: Console) -> None:
+def render_terminal(data: ReportData, console: Console) -> None:
     """Print the report to ``console`` (the CLI's; the core never prints)."""
     from rich.markup import escape
     from rich.panel import Panel
@@ -159,12 +238,11 @@ def render_terminal(data: dict[str, Any], console: Console) -> None:
     data = _safe(data)
     _header(data, console)
     _summary(data, console)
-    for section in data["sections"]:
-        _section(section, data, console)
+    _body(data, console)
     console.print(Panel(escape(data["method"]), title="[bold]Method[/]", title_align="left"))
 
 
-def render_text(data: dict[str, Any], width: int = 100) -> str:
+def render_text(data: ReportData, width: int = 100) -> str:
     """The terminal layout as plain text, for ``--format terminal -o FILE``."""
     from rich.console import Console
 

@@ -314,8 +314,8 @@ def test_report_actor_selects_by_the_acts_own_perpetrators(cli: Cli, data: Path,
                          "--actor", "Wagner")
     assert code == 0, err
     doc = json.loads(out)
-    chosen = [(b["incident"]["id"], f["act"]["index"]) for s in doc["sections"]
-              for r in s["rules"] for b in r["incidents"] for f in b["findings"]]
+    chosen = [(inc["id"], f["act"]["index"]) for inc in doc["incidents"] + doc["aggregates"]
+              for f in inc["findings"]]
     assert chosen == [("mli-act-perpetrators", 0)]
 
 
@@ -348,23 +348,51 @@ def _no_provision_on_possible(cli: Cli, target: Path, rules: Path) -> int:
     for line in out.splitlines():
         if ": possible" in line:
             assert not WAR.search(line), line
-    code, out, err = cli("report", "--rules", str(rules), "-f", "json", str(target))
+    _no_provision_on_possible_in_reports(cli, target, rules)
+    return carried
+
+
+def _no_provision_on_possible_in_reports(cli: Cli, target: Path, rules: Path) -> None:
+    """Every report format, both layouts: a possible finding is never shown beside a
+    provision (issue 14 item 4)."""
+    base = ("report", "--rules", str(rules), str(target), "--include-aggregates")
+    code, out, err = cli(*base, "-f", "json")
     assert code == 0, err
     report = json.loads(out)
-    for s in report["sections"]:
-        for r in s["rules"]:
-            assert "war_crime" not in r  # no rule-level list beside possible findings
-            for b in r["incidents"]:
-                for f in b["findings"]:
-                    if f["status"] == "possible":
-                        assert f["war_crime"] is None and f["war_crimes"] == []
-    code, out, _ = cli("report", "--rules", str(rules), "-f", "markdown", str(target))
-    for line in out.splitlines():
-        if "status **possible**" in line:
-            assert not WAR.search(line), line
-        if "status **" in line:
-            assert "against humanity" not in line.lower(), line
-    return carried
+    for r in report["rules"]:
+        assert "war_crime" not in r  # no rule-level list beside possible findings
+    for inc in report["incidents"] + report["aggregates"]:
+        for f in inc["findings"]:
+            if f["status"] == "possible":
+                assert f["war_crimes"] == [] and f["provisions"] == []
+                assert not WAR.search(f["headline"])
+    for layout in ("incidents", "rules"):
+        code, out, _ = cli(*base, "-f", "markdown", "--layout", layout)
+        blocks = out.split("\n- **")  # a finding is a list item and its sub-items
+        assert any("possible violation" in b for b in blocks)
+        for block in blocks:
+            item = block.split("\n\n")[0]
+            if "**possible violation" in item.split("\n")[0]:
+                assert not WAR.search(item), item
+            assert "against humanity" not in item.lower(), item
+        code, out, _ = cli(*base, "-f", "html", "--layout", layout)
+        for block in out.split('<div class="finding ')[1:]:
+            if block.startswith('possible"'):
+                assert not WAR.search(block.split("</dl>")[0]), block
+        code, out, _ = cli(*base, "-f", "terminal", "--layout", layout)
+        for panel in out.split("╭")[1:]:
+            if "possible violation — attributed" in panel.split("╰")[0]:
+                assert not WAR.search(panel.split("╰")[0].replace("\n", " ")), panel
+    code, out, _ = cli(*base, "-f", "csv")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO("\n".join(
+        line for line in out.lstrip("\ufeff").splitlines() if not line.startswith("#")))))
+    assert rows
+    for row in rows:
+        if row["status"] == "possible":
+            assert row["war_crime"] == "" and not WAR.search(row["finding"]), row
 
 
 def test_no_possible_finding_carries_a_provision_in_the_shipped_dataset(cli: Cli) -> None:
@@ -394,13 +422,12 @@ def test_report_and_explain_give_only_the_law_in_force(cli: Cli, mini_dataset: P
         perpetrators="  - {actor: ISSP, attribution: alleged}\n", date=date), encoding="utf-8")
     code, out, err = cli("report", str(mini_dataset), "-f", "json")
     assert code == 0, err
-    entry = next(b["incident"] for s in json.loads(out)["sections"] for r in s["rules"]
-                 for b in r["incidents"])
+    entry = json.loads(out)["incidents"][0]
     assert entry["conflicts"] == ["mli-issp"]
     assert ("Additional Protocol II" in entry["law"]) is ap_ii
     assert "Common Article 3 of the Geneva Conventions" in entry["law"]
     code, out, _ = cli("report", str(mini_dataset), "-f", "markdown")
-    law = next(line for line in out.splitlines() if line.startswith("- Law in force"))
+    law = next(line for line in out.splitlines() if line.startswith("**Law in force"))
     assert ("Additional Protocol II" in law) is ap_ii
     code, out, _ = cli("explain", "mli-issp", "--dataset", str(mini_dataset))
     law = next(line for line in out.splitlines() if line.startswith("law in force on"))
@@ -440,6 +467,7 @@ def test_the_report_marks_a_presumed_violation_with_its_basis(cli: Cli, data: Pa
     lines = out.splitlines()
     head = next(i for i, line in enumerate(lines) if "(`mli-presumed`)" in line)
     block = lines[head:head + 12]
-    assert "- **Act 1: attack — a school** — status **violation** (presumed)" in block
-    assert f"  - Decided by a presumption (the record is silent): {BASIS}" in block
+    finding = next(line for line in block if line.startswith("- **CIHL-"))
+    assert "(act 1: attack — a school): **violation — attributed to" in finding
+    assert f"  - presumed a civilian object, Rule 10: {BASIS}" in block
     assert not any(WAR.search(line) for line in block)

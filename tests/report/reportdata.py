@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -9,6 +10,8 @@ FIXTURE = HERE.parent / "fixtures" / "report"
 DATA = FIXTURE / "data"
 RULES = FIXTURE / "rules"
 GOLDEN = FIXTURE / "golden"
+# The generation date is fixed through SOURCE_DATE_EPOCH (the report fixture sets it).
+EPOCH = {"SOURCE_DATE_EPOCH": "0"}
 
 # The confidential source of fix-2024-03-05-kara: none of this may leak.
 SECRETS = ("Zebulon Contact Network", "Interview transcript QX-991",
@@ -16,3 +19,12 @@ SECRETS = ("Zebulon Contact Network", "Interview transcript QX-991",
 # The sensitive location of fix-2024-05-12-hidden-displacement.
 PLACE_SECRETS = ("Secretville", "Hiddencercle", "16.7712", "-3.0093", "secretville",
                  "fix-2024-05-12-hidden-displacement")
+
+
+def normalize(text: str) -> str:
+    """The report with the dataset's commit (the fixture lives in this repository, so it
+    changes with every commit) replaced by a placeholder, for the golden files."""
+    text = re.sub(r"dataset at commit [0-9a-f]{12}( with uncommitted changes)?",
+                  "dataset at commit <commit>", text)
+    text = re.sub(r'"dataset_commit": "[0-9a-f]{40}"', '"dataset_commit": "<commit>"', text)
+    return text.replace('"dataset_dirty": true', '"dataset_dirty": false')

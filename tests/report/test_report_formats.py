@@ -43,17 +43,23 @@ def test_html_is_deterministic(report: Run) -> None:
 
 def test_csv_without_bom_on_request(report: Run) -> None:
     code, out, _ = report("-f", "csv", "--no-bom")
-    assert code == 0 and out.startswith("incident,")
+    assert code == 0 and out.startswith("# Generated 1970-01-01 by ihltag ")
+    assert out.splitlines()[1].startswith("incident,number,date,")
 
 
 def test_csv_one_row_per_finding(report: Run) -> None:
     code, out, _ = report("-f", "csv")
     assert code == 0
-    # a UTF-8 byte-order mark first, so that spreadsheets read accents right
-    assert out.startswith("\ufeffincident,")
-    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
-    # Six findings; the FAMa-and-Wagner killing appears in two sections but is one row.
-    assert len(rows) == 6
+    # a UTF-8 byte-order mark first, so that spreadsheets read accents right; then the
+    # provenance as a comment line
+    assert out.startswith("\ufeff# Generated ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(
+        line for line in out.lstrip("\ufeff").splitlines() if not line.startswith("#")))))
+    # Six findings and the aggregate record's one (marked not counted); the
+    # FAMa-and-Wagner killing is one row.
+    assert len(rows) == 7
+    assert [(r["rule"], r["aggregate"], r["counted"]) for r in rows][-1] == (
+        "CIHL-52", "yes", "no")
     kara = [r for r in rows if r["incident"] == "fix-2024-03-05-kara"]
     assert {r["rule"] for r in kara} == {"CIHL-52", "CIHL-89"}
     assert kara[0]["killed_low"] == "3" and kara[0]["killed_best"] == "4"
@@ -74,7 +80,8 @@ def test_csv_cells_cannot_be_formulas() -> None:
 def test_terminal_layout(report: Run) -> None:
     code, out, _ = report()
     assert code == 0
-    assert "CIHL-52 Pillage" in out
+    assert "CIHL-52 Pillage (act 1: looting — livestock): violation — attributed to JNIM " \
+        "(alleged, medium confidence)" in " ".join(out.replace("│", " ").split())
     assert "Established" in out and "Not ruled out" in out
     assert "Method" in out
 

@@ -148,9 +148,10 @@ def test_d7_renderer_keeps_data_inert_even_if_validation_is_bypassed() -> None:
     data["notes"][0]["url"] = EVIL_URL
     data["notes"][0]["archive_url"] = "javascript:alert(1)"
     data["conflicts"][0]["law"].append("[law](https://evil.example/law)<img src=x>")
-    rule = data["sections"][0]["rules"][0]
+    data["layout"] = "rules"  # the layout that prints each rule's ICRC link
+    rule = data["rules"][0]
     rule["icrc"] = "https://x.example/)[evil](https://evil.example/icrc"
-    rule["incidents"][0]["incident"]["summary"] = "- see www.evil.example/s"
+    data["incidents"][0]["summary"] = "- see www.evil.example/s"
     markdown = render_markdown(data)
     html = _html(markdown)
     assert [h for h in _links(markdown) if "evil" in h and not h.startswith("https://x.example/")] \

@@ -1,0 +1,246 @@
+"""Wording the report for publication: places, dates, figures, acts and findings in words.
+
+A finding reads as an editor would print it: "violation — attributed to JNIM (alleged,
+medium confidence)"; a provision only on a violation ("may amount to a war crime under
+…"); a presumption named ("presumed civilian, Rule 6"); the elements in the rule file's
+``reader`` texts where it has them (its ``description`` is written for coders). Free text
+of an incident goes through its ``Redactor`` (``redact.py``) before it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ihltag.formats.ci import to_decide
+from ihltag.registry import UNIDENTIFIED, Registry
+from ihltag.report.model import (
+    Act,
+    Actor,
+    Casualty,
+    Conflict,
+    Figure,
+    Finding,
+    FindingActor,
+    Perpetrator,
+    Place,
+    ReviewFlag,
+)
+from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, CONFIDENCE_BY_ATTRIBUTION, TARGETS
+
+if TYPE_CHECKING:
+    from ihltag.models import Act as ActModel
+    from ihltag.models import Incident, Location
+    from ihltag.report.redact import Redactor
+    from ihltag.results import Evaluation
+    from ihltag.results import Finding as Result
+    from ihltag.rules import Rule
+
+LAW_WORDS = {
+    "common_article_3": "Common Article 3 of the Geneva Conventions",
+    "additional_protocol_i": "Additional Protocol I",
+    "additional_protocol_ii": "Additional Protocol II",
+    "customary_ihl": "customary international humanitarian law",
+    "rome_statute": "the Rome Statute of the International Criminal Court",
+    "geneva_conventions": "the Geneva Conventions of 1949",
+    "rome_statute_2019_starvation": "the 2019 amendment to the Rome Statute on starvation "
+                                    "in non-international armed conflicts",
+}
+# What a declared presumption makes of an omitted fact, for readers.
+PRESUMPTION_WORDS = {
+    "act.direct_participation": "presumed civilian, Rule 6",
+    "act.military_use": "presumed a civilian object, Rule 10",
+}
+STATE_KINDS = frozenset({"state_armed_forces", "foreign_state_forces"})
+
+
+def law_words(name: str) -> str:
+    return LAW_WORDS.get(name, name.replace("_", " "))
+
+
+def conflict_info(cid: str, registry: Registry) -> Conflict:
+    c = registry.conflicts[cid]
+    return {"id": c.id, "name": c.name, "classification": c.classification,
+            "country": c.country, "parties": list(c.parties),
+            "law": [law_words(x) if isinstance(x, str) else
+                    f"{law_words(x.name)} (from {x.from_})" for x in (c.law or [])],
+            "start": c.start, "end": c.end}
+
+
+def actor_info(key: str, registry: Registry) -> Actor:
+    actor = registry.actors.get(key)
+    if actor is None:
+        name = "Unidentified perpetrators" if key == UNIDENTIFIED else key
+        return {"id": key, "name": name, "kind": None, "supports": None, "aliases": []}
+    return {"id": actor.id, "name": actor.name, "kind": actor.kind.replace("_", " "),
+            "supports": actor.supports, "aliases": list(actor.aliases)}
+
+
+def place(loc: Location, exact: bool) -> Place:
+    hide = loc.sensitive and not exact
+    parts = [loc.admin1, loc.country] if hide else [loc.place, loc.admin2, loc.admin1,
+                                                     loc.country]
+    return {
+        "country": loc.country, "admin1": loc.admin1,
+        "admin2": None if hide else loc.admin2, "place": None if hide else loc.place,
+        "lat": None if hide else loc.lat, "lon": None if hide else loc.lon,
+        "sensitive": loc.sensitive, "withheld": hide,
+        "text": ", ".join(p for p in parts if p) + (" (exact place withheld)" if hide else ""),
+    }
+
+
+def date_text(text: str) -> str:
+    """The date as written; a range ``A/B`` reads ``A to B``."""
+    left, sep, right = text.partition("/")
+    return f"{left} to {right}" if sep else text
+
+
+def figure(value: Any) -> Figure:
+    """One recorded figure in words: exact, "at least", "about" or a range."""
+    if isinstance(value, int):
+        return {"low": None, "best": None, "high": None, "exact": value, "text": str(value)}
+    low, best, high = value.low, value.best, value.high
+    if low is not None and high is not None:
+        text = f"{low} to {high}" if low != high else str(low)
+        text += f" (best estimate {best})" if best is not None else ""
+    elif low is not None:
+        text = f"at least {low}" + (f" (best estimate {best})" if best is not None else "")
+    elif high is not None:
+        text = f"at most {high}" + (f" (best estimate {best})" if best is not None else "")
+    else:
+        text = f"about {best}"
+    return {"low": low, "best": best, "high": high, "exact": None, "text": text}
+
+
+def casualties(incident: Incident) -> list[Casualty]:
+    if incident.casualties is None:
+        return []
+    return [{"kind": kind, "figure": figure(getattr(incident.casualties, kind))}
+            for kind in CASUALTY_KINDS if getattr(incident.casualties, kind) is not None]
+
+
+def casualty_text(cas: list[Casualty]) -> str:
+    return "; ".join(f"{c['kind']} {c['figure']['text']}" for c in cas)
+
+
+def act(item: ActModel, index: int, text: Redactor) -> Act:
+    target = TARGETS.get(item.target, item.target)
+    headline = f"{item.type.replace('_', ' ')} — {target}"
+    details: list[str] = []
+    for name, value in item.model_dump(exclude_none=True).items():
+        if name in ("type", "target", "note", "perpetrators"):  # perpetrators: the attribution
+            continue
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif isinstance(value, list):
+            shown = ", ".join(str(v).replace("_", " ") for v in value)
+        else:
+            shown = str(value).replace("_", " ")
+        # free text such as a ransom demand may name the place
+        details.append(f"{name.replace('_', ' ')}: {text.text(shown)}")
+    note = text.text(item.note)
+    happened = " ".join(p for p in ("; ".join(details) + "." if details else "", note or "") if p)
+    return {"index": index, "type": item.type, "target": item.target, "headline": headline,
+            "details": details, "note": note, "happened": happened}
+
+
+def actor_words(a: Mapping[str, Any], registry: Registry) -> str:
+    """``JNIM (alleged, medium confidence)``; involvement other than direct is said too."""
+    actor = registry.actors.get(a["actor"])
+    name = "unidentified perpetrators" if a["actor"] == UNIDENTIFIED else (
+        actor.id if actor else a["actor"])
+    confidence = a.get("confidence") or CONFIDENCE_BY_ATTRIBUTION.get(a["attribution"], "")
+    inv = a.get("involvement", "direct")
+    how = "" if inv in ("direct", "", None) else f", {inv.replace('_', ' ')}"
+    return f"{name} ({a['attribution']}, {confidence} confidence{how})"
+
+
+def perpetrator(p: Any, key: str, registry: Registry) -> Perpetrator:
+    confidence = CONFIDENCE_BY_ATTRIBUTION[p.attribution]
+    entry = {"actor": key, "attribution": p.attribution, "involvement": p.involvement,
+             "confidence": confidence}
+    return {"actor": key, "name": actor_info(key, registry)["name"],
+            "attribution": p.attribution, "attribution_text": ATTRIBUTION[p.attribution],
+            "confidence": confidence, "involvement": p.involvement,
+            "text": actor_words(entry, registry)}
+
+
+def clause_text(rule: Rule | None, clause: Evaluation) -> str:
+    """The element's text for readers: the rule file's ``reader`` text when it has one."""
+    if rule is not None:
+        for c in (*rule.elements, *rule.exceptions):
+            if c.id == clause.id:
+                return getattr(c, "reader", "") or c.description
+    return clause.description
+
+
+def presumptions(f: Result, rule: Rule | None) -> list[str]:
+    """What the presumptions that decided the finding made of the facts, in words."""
+    if not f.presumed:
+        return []
+    facts = {d.clause: d.fact for d in rule.defaults} if rule is not None else {}
+    out: list[str] = []
+    for e in f.elements + f.exceptions:
+        if e.default == "presumption":
+            words = PRESUMPTION_WORDS.get(facts.get(e.id, ""), "presumed (declared default)")
+            if words not in out:
+                out.append(words)
+    return out or ["presumed (declared default)"]
+
+
+def _judged(clauses: tuple[Evaluation, ...], rule: Rule | None, value: str) -> list[str]:
+    return [clause_text(rule, e) for e in clauses if e.value == value]
+
+
+def finding(f: Result, inc: Incident, rule: Rule | None, registry: Registry,
+            text: Redactor, counted: bool) -> Finding:
+    """A finding worded for publication (see the module's docstring)."""
+    actors: list[FindingActor] = [
+        {"actor": a["actor"], "attribution": a["attribution"],
+         "confidence": a.get("confidence") or CONFIDENCE_BY_ATTRIBUTION[a["attribution"]],
+         "involvement": a.get("involvement") or "direct"} for a in f.actors]
+    attribution = "; ".join(actor_words(a, registry) for a in actors) or "unknown"
+    violation = f.status == "violation"
+    status = "violation" if violation else "possible violation"
+    return {
+        "rule": f.rule, "title": f.title, "status": f.status or "possible",
+        "counted": counted, "act": act(inc.acts[f.act], f.act, text), "actors": actors,
+        "attribution": attribution, "headline": f"{status} — attributed to {attribution}",
+        # provisions only on a violation (war_crimes_shown re-checks the status)
+        "war_crimes": f.war_crime_texts(),
+        "provisions": [w.provision for w in f.war_crimes_shown()
+                       if not w.provision.lower().startswith("none")],
+        "presumed": f.presumed, "presumptions": presumptions(f, rule),
+        "presumed_basis": f.presumed_basis(),
+        "established": _judged(f.elements, rule, "true"),
+        "unknown": _judged(f.elements, rule, "unknown"),
+        "open_exceptions": _judged(f.exceptions, rule, "unknown"),
+        "ruled_out": _judged(f.exceptions, rule, "false"),
+        "decide": [] if violation else [x.replace("_", " ") for x in to_decide(f)],
+        "note": f.note,
+    }
+
+
+def review_flags(findings: list[Finding]) -> list[ReviewFlag]:
+    """The possible findings grouped per act, as ``check`` groups them: one flag per act."""
+    acts: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f["status"] != "violation":
+            acts.setdefault(f["act"]["index"], []).append(f)
+    out: list[ReviewFlag] = []
+    for index, group in acts.items():
+        facts: list[str] = []
+        for f in group:
+            facts.extend(x for x in f["decide"] if x not in facts)
+        rules = [f["rule"] for f in group]
+        text = f"Act {index + 1}: possible under {', '.join(rules)}"
+        text += (f"; what would decide it: {', '.join(facts)}" if facts else
+                 "; a flag for review (the decisive judgement is not a recorded fact)")
+        out.append({"act": index, "rules": rules, "text": text + "."})
+    return out
+
+
+def response_heading(actor: str, registry: Registry) -> str:
+    a = registry.actors.get(actor)
+    who = "the authorities" if a is not None and a.kind in STATE_KINDS else "the group"
+    return f"Response of {who}"
