@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
     from ihltag.formats import Options
+    from ihltag.i18n import Translator
     from ihltag.report.model import ReportData
     from ihltag.results import CheckRun
     from ihltag.rules import Rule, RulePack
@@ -76,6 +77,11 @@ class FailOn(str, Enum):
     never = "never"  # overrides a project's [tool.ihltag] fail-on
 
 
+class Lang(str, Enum):
+    en = "en"
+    fr = "fr"
+
+
 class SchemaName(str, Enum):
     incident = "incident"
     actors = "actors"
@@ -121,6 +127,17 @@ PresumptionsOpt = Annotated[bool | None, typer.Option(
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write here instead of "
                                                 "standard output.", show_default=False)]
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", metavar="LANG", parser=_choice(Lang, "a language"),
+                                              help="Language of the output: en or fr (default: "
+                                              "[tool.ihltag] lang, else en).", show_default=False)]
+
+
+def _tr(option: Lang | None, config: Config) -> Translator:
+    """The translator for ``--lang``, else the project's ``[tool.ihltag] lang``."""
+    from ihltag.i18n import translator
+
+    return translator(option.value if option is not None else config.lang)
 
 
 # What an --output file's extension says about the format wanted.
@@ -529,33 +546,37 @@ def _report_out(data: ReportData, format: ReportFormat, output: Path | None, bom
 
 @rules_app.command("list")
 @_stops()
-def rules_list(rules: RulesOpt = None) -> None:
+def rules_list(rules: RulesOpt = None, lang: LangOpt = None) -> None:
     """Every rule: id, title, the status it can reach, war-crime provision."""
     from ihltag.safetext import one_line
 
     pack = _pack(rules)
-    rows = [(r.id, one_line(r.title), r.max_status, one_line(_provisions(r))) for r in pack.rules]
-    header = ("RULE", "TITLE", "AT MOST", "WAR-CRIME PROVISIONS (on violations only)")
+    tr = _tr(lang, _config())
+    _ = tr.gettext
+    rows = [(r.id, one_line(r.in_lang(tr.lang).title), tr.vocab("status", r.max_status),
+             one_line(_provisions(r, tr))) for r in pack.rules]
+    header = (_("RULE"), _("TITLE"), _("AT MOST"), _("WAR-CRIME PROVISIONS (on violations only)"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False))
                          + f"  {row[3]}\n")
 
 
-def _provisions(rule: Rule) -> str:
+def _provisions(rule: Rule, tr: Translator) -> str:
     """The provisions a rule can print, in the pack's own words (``-`` for none)."""
-    return "; ".join(p for _, p in rule.war_crime) or "-"
+    return "; ".join(tr.provision(p) for _, p in rule.war_crime) or "-"
 
 
 @rules_app.command("show")
 @_stops()
-def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None) -> None:
+def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None,
+               lang: LangOpt = None) -> None:
     """A rule's text, elements, exceptions, defaults and citations."""
     pack = _pack(rules)
     rule = _lookup(pack, rule_id)
     from ihltag.explain import describe_rule
 
-    sys.stdout.write(describe_rule(rule))
+    sys.stdout.write(describe_rule(rule, _tr(lang, _config())))
 
 
 @rules_app.command("test")
@@ -578,6 +599,11 @@ def rules_test(ids: Annotated[list[str] | None, typer.Argument(metavar="ID", hel
         fail("the rule tests are invalid; no test was run")
     results = run_tests(pack, selected)
     failed = [r for r in results if not r.ok]
+    for rule in selected:  # a rule shown in English to a French reader is worth knowing
+        missing = rule.missing("fr")
+        if missing:
+            sys.stderr.write(f"warning: {rule.id} ({rule.path}) has no French for "
+                             f"{one_line(', '.join(missing))}; English is shown instead\n")
     for r in results:
         if not r.ok:
             sys.stdout.write(f"FAIL {r.rule} " + one_line(f"{r.name}: {r.message}") + "\n")
@@ -595,6 +621,7 @@ def explain(
                                                      help="Dataset folder.")] = None,
     rules: RulesOpt = None,
     presumptions: PresumptionsOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Every rule's evaluation of every act of one incident, including why rules did not fire."""
     config = _config()
@@ -630,7 +657,8 @@ def explain(
             sys.stderr.write(d.plain() + "\n")
         fail("the incident is invalid; fix it first", 1)
     rule_ids = {_lookup(run.pack, name).id for name in rule} if rule else None
-    sys.stdout.write(explain_incident(run, result, rule_ids, presumptions=not strict))
+    sys.stdout.write(explain_incident(run, result, rule_ids, presumptions=not strict,
+                                      tr=_tr(lang, config)))
 
 
 class ActorsFormat(str, Enum):

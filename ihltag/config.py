@@ -2,7 +2,8 @@
 
 Keys: ``dataset`` (path), ``rules`` (path), ``fail-on`` (violation|possible), ``strict``
 (bool), ``jobs`` (int), ``cache`` (bool), ``presumptions`` (bool: false gives the strict
-reading, in which the rules' declared presumptions are off). Paths are relative to the
+reading, in which the rules' declared presumptions are off), ``lang`` (en|fr: the language
+of explain, rules list/show and the report). Paths are relative to the
 pyproject.toml. Command-line options override them.
 """
 
@@ -14,7 +15,8 @@ from typing import Any
 
 from ihltag.diagnostics import DiagnosticsError
 
-KEYS = {"dataset", "rules", "fail-on", "strict", "jobs", "cache", "presumptions"}
+KEYS = {"dataset", "rules", "fail-on", "strict", "jobs", "cache", "presumptions", "lang"}
+LANGS = ("en", "fr")  # ihltag.i18n.LANGS, without importing it here
 
 
 class ConfigError(DiagnosticsError):
@@ -30,6 +32,7 @@ class Config:
     jobs: int | None = None
     cache: bool = True
     presumptions: bool = True
+    lang: str | None = None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -80,6 +83,9 @@ def load(start: Path | None = None) -> Config:
     jobs = section.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"{path}: [tool.ihltag] jobs must be a whole number ≥ 1")
+    lang = section.get("lang")
+    if lang is not None and lang not in LANGS:
+        raise ConfigError(f"{path}: [tool.ihltag] lang must be one of {', '.join(LANGS)}")
     return Config(as_path("dataset"), as_path("rules"), fail_on, bool(section.get("strict", False)),
                   jobs, bool(section.get("cache", True)),
-                  bool(section.get("presumptions", True)))
+                  bool(section.get("presumptions", True)), lang)

@@ -77,6 +77,25 @@ class _Test(_Strict):
         return [Expected(status=e) if isinstance(e, str) else e for e in self.expect]
 
 
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _RuleFr(_Strict):
+    """A rule's French wording (issue 15), beside the English: what a reader sees with
+    ``--lang fr``. Element and exception descriptions and default bases are keyed by the
+    clause id; notes by the provision they qualify. What is missing falls back to English
+    (``rules test`` warns)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=80)]
+    text: Text
+    elements: dict[str, Text] = {}
+    exceptions: dict[str, Text] = {}
+    no_war_crime: Text | None = None
+    notes: dict[str, Text] = {}
+    defaults: dict[str, Text] = {}
+    reader: Any = None
+
+
 class RuleFile(_Strict):
     id: Annotated[str, Field(pattern=r"^CIHL-[0-9]{1,4}$")]
     title: Annotated[str, Field(min_length=1, max_length=80)]
@@ -90,6 +109,7 @@ class RuleFile(_Strict):
     elements: Annotated[list[_ClauseFile], Field(min_length=1)]
     exceptions: list[_ClauseFile] = []
     tests: list[_Test] = []
+    fr: _RuleFr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +172,50 @@ class Rule:
     path: str
     defaults: tuple[DeclaredDefault, ...] = ()
     no_war_crime: str = ""
+    fr: _RuleFr | None = None
+
+    def missing(self, lang: str) -> list[str]:
+        """What the rule does not say in ``lang`` (shown in English instead)."""
+        if lang == "en":
+            return []
+        fr = self.fr
+        if fr is None:
+            return ["everything"]
+        out = [f"{group[:-1]} {c.id}" for group, clauses, given in (
+            ("elements", self.elements, fr.elements), ("exceptions", self.exceptions, fr.exceptions))
+            for c in clauses if c.id not in given]
+        if self.no_war_crime and not fr.no_war_crime:
+            out.append("no_war_crime")
+        out += [f"note of {p.provision}" for p in self.war_crimes if p.note and p.provision not in fr.notes]
+        out += [f"default basis of {d.clause}" for d in self.defaults if d.clause not in fr.defaults]
+        return out
+
+    def in_lang(self, lang: str) -> Rule:
+        """The rule as a reader of ``lang`` sees it: its words replaced where the rule
+        file translates them, the English kept where it does not. Conditions, ids and
+        provisions (the law's own references) are the same rule."""
+        fr = self.fr
+        if lang == "en" or fr is None:
+            return self
+        from dataclasses import replace
+
+        def words(text: str) -> str:
+            return " ".join(text.split())
+
+        icrc = self.icrc  # the ICRC's database has each rule in French too
+        if icrc.startswith("https://ihl-databases.icrc.org/en/"):
+            icrc = icrc.replace("/en/", "/fr/", 1)
+        return replace(
+            self, title=fr.title, text=words(fr.text), icrc=icrc,
+            elements=tuple(replace(c, description=words(fr.elements.get(c.id, c.description)))
+                           for c in self.elements),
+            exceptions=tuple(replace(c, description=words(fr.exceptions.get(c.id, c.description)))
+                             for c in self.exceptions),
+            war_crimes=tuple(replace(p, note=fr.notes.get(p.provision, p.note))
+                             for p in self.war_crimes),
+            defaults=tuple(replace(d, basis=words(fr.defaults.get(d.clause, d.basis)))
+                           for d in self.defaults),
+            no_war_crime=words(fr.no_war_crime or self.no_war_crime))
 
     @property
     def war_crime(self) -> tuple[tuple[Node | None, str], ...]:
@@ -353,6 +417,7 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
         line, col = locate(doc.root, ("no_war_crime",), key=True)
         diags.append(Diagnostic(doc.path, line, col, "rule",
                                 "a rule has either 'war_crimes' or 'no_war_crime', not both"))
+    diags.extend(_check_fr(doc, spec))
     if diags:
         return None, diags
     return Rule(
@@ -361,7 +426,35 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
         max_status=spec.max_status, war_crimes=tuple(war), elements=tuple(groups["elements"]),
         exceptions=tuple(groups["exceptions"]), tests=tuple(spec.tests), path=doc.path,
         defaults=tuple(defaults), no_war_crime=" ".join((spec.no_war_crime or "").split()),
+        fr=spec.fr,
     ), []
+
+
+def _check_fr(doc: Document, spec: RuleFile) -> list[Diagnostic]:
+    """The French block names only clauses and provisions the rule has: a typo'd id
+    would silently leave a description in English."""
+    fr = spec.fr
+    if fr is None:
+        return []
+    known = {"elements": [c.id for c in spec.elements], "exceptions": [c.id for c in spec.exceptions],
+             "defaults": [c.id for c in [*spec.elements, *spec.exceptions]],
+             "notes": [w.provision for w in spec.war_crimes if w.note]}
+    out: list[Diagnostic] = []
+    for group, ids in known.items():
+        for key in getattr(fr, group):
+            if key not in ids:
+                from ihltag.diagnostics import did_you_mean
+
+                line, col = locate(doc.root, ("fr", group, key), key=True)
+                what = "provision with a note" if group == "notes" else "clause"
+                out.append(Diagnostic(doc.path, line, col, "rule",
+                                      f"fr.{group}: the rule has no {what} '{key}'"
+                                      f"{did_you_mean(key, ids)}"))
+    if fr.no_war_crime and not spec.no_war_crime:
+        line, col = locate(doc.root, ("fr", "no_war_crime"), key=True)
+        out.append(Diagnostic(doc.path, line, col, "rule",
+                              "fr.no_war_crime translates 'no_war_crime', which the rule does not have"))
+    return out
 
 
 def _defaults(node: Node, clause: str) -> list[DeclaredDefault]:

@@ -13,7 +13,7 @@ import sys
 import pytest
 from _paths import DATASET, ROOT
 
-HEAVY = ["rich", "jinja2", "matplotlib", "jsonschema", "sqlite3", "ihltag.report",
+HEAVY = ["rich", "jinja2", "matplotlib", "babel", "jsonschema", "sqlite3", "ihltag.report",
          "ihltag.formats.sarif", "ihltag.formats.github", "ihltag.schema", "multiprocessing.pool"]
 
 PROBE = """
