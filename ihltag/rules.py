@@ -424,9 +424,8 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
         id=spec.id, number=int(spec.id.split("-")[1]), title=spec.title, text=" ".join(spec.text.split()),
         icrc=spec.icrc, related=tuple(spec.related), applies_to=frozenset(spec.applies_to),
         max_status=spec.max_status, war_crimes=tuple(war), elements=tuple(groups["elements"]),
-        exceptions=tuple(groups["exceptions"]), tests=tuple(spec.tests), path=doc.path,
+        exceptions=tuple(groups["exceptions"]), tests=tuple(spec.tests), path=doc.path, fr=spec.fr,
         defaults=tuple(defaults), no_war_crime=" ".join((spec.no_war_crime or "").split()),
-        fr=spec.fr,
     ), []
 
 
