@@ -289,21 +289,26 @@ def default_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _doc(path: Path, folder: Path, digest: Any) -> tuple[Document | None, list[Diagnostic]]:
-    """One rule file, read once (size-checked first, bounded, a regular file inside the
-    pack's folder: issue 12 D1, D2, D16) and added to the pack's digest."""
+def _read(path: Path, folder: Path, digest: Any) -> tuple[bytes | None, list[Diagnostic]]:
+    """One rule file's bytes, read once (size-checked first, bounded, a regular file
+    inside the pack's folder: issue 12 D1, D2, D16) and added to the pack's digest."""
     name = str(path)
     try:
         raw = read_bytes(path, name, root=folder, scope="the rules folder")[1]
-        digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        return parse_text(name, decode(name, raw)), []
     except YamlError as exc:
         digest.update(path.name.encode() + b"\0\0")
         return None, exc.diagnostics
+    digest.update(path.name.encode() + b"\0" + raw + b"\0")
+    return raw, []
 
 
-def load_pack(folder: Path | None = None) -> RulePack:
-    """Read, validate and compile every rule; raise ``RulePackError`` on any problem."""
+def load_pack(folder: Path | None = None, cache: bool = False) -> RulePack:
+    """Read, validate and compile every rule; raise ``RulePackError`` on any problem.
+
+    With ``cache``, the files' parsed data is taken from the user's cache when the
+    pack's bytes are those it was kept for (``ihltag.packcache``): validation and
+    compilation run on it all the same, and any problem is found again from the files
+    themselves, so that it is reported with its line and column."""
     folder = folder or default_folder()
     if not folder.is_dir():
         raise RulePackError([Diagnostic(str(folder), 1, 1, "rules", "the rules folder does not exist")])
@@ -311,15 +316,54 @@ def load_pack(folder: Path | None = None) -> RulePack:
                    and (p.is_symlink() or not p.is_dir()))  # a FIFO or a link is refused, not skipped
     digest = hashlib.sha256()
     diags: list[Diagnostic] = []
+    raws: list[tuple[Path, bytes]] = []
+    for path in files:
+        raw, found = _read(path, folder, digest)
+        diags.extend(found)
+        if raw is not None:
+            raws.append((path, raw))
+    full = digest.hexdigest()
+    if cache and not diags:
+        from ihltag import packcache
+
+        kept = packcache.load(folder, full)
+        if kept is not None and set(kept) == {p.name for p, _ in raws}:
+            pack, found = _assemble([Document(str(p), kept[p.name], None, "") for p, _ in raws],
+                                    folder, full)
+            if pack is not None:
+                return pack
+            # a problem: found again below, from the files, with its place
+    docs = []
+    for path, raw in raws:
+        name = str(path)
+        try:
+            docs.append(parse_text(name, decode(name, raw)))
+        except YamlError as exc:
+            diags.extend(exc.diagnostics)
+    pack, found = _assemble(docs, folder, full)  # every problem of the pack in one run
+    diags.extend(found)
+    if diags:
+        raise RulePackError(diags)
+    if pack is None:
+        raise RulePackError([Diagnostic(str(folder), 1, 1, "rules", "the folder holds no rule files")])
+    if cache:
+        from ihltag import packcache
+
+        packcache.store(folder, full, {Path(d.path).name: d.data for d in docs})
+    return pack
+
+
+def _assemble(docs: list[Document], folder: Path, digest: str
+              ) -> tuple[RulePack | None, list[Diagnostic]]:
+    """The pack from its parsed files (the sets, the tests' world, every rule compiled),
+    or None and the problems (none when the folder holds no rule)."""
+    diags: list[Diagnostic] = []
     sets: dict[str, list[str]] = {}
     world: dict[str, Any] = {}
-    docs: list[Document] = []
-    for path in files:
-        doc, found = _doc(path, folder, digest)
-        diags.extend(found)
-        if doc is None:
-            continue
-        if path.name.startswith("_sets."):
+    rule_docs: list[Document] = []
+    for doc in docs:
+        name = Path(doc.path).name
+        if name.startswith("_sets."):
             raw = doc.data.get("sets") if isinstance(doc.data, dict) else None
             if not isinstance(raw, dict) or not all(
                     isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()):
@@ -327,12 +371,12 @@ def load_pack(folder: Path | None = None) -> RulePack:
                                         "mapping of set names to lists of values"))
             else:
                 sets.update(raw)
-        elif path.name.startswith("_tests."):
+        elif name.startswith("_tests."):
             world = doc.data if isinstance(doc.data, dict) else {}
-        elif not path.name.startswith("_"):
-            docs.append(doc)
+        elif not name.startswith("_"):
+            rule_docs.append(doc)
     rules: list[Rule] = []
-    for doc in docs:
+    for doc in rule_docs:
         rule, found = _compile(doc, sets)
         diags.extend(found)
         if rule is not None:
@@ -344,13 +388,13 @@ def load_pack(folder: Path | None = None) -> RulePack:
                                     f"rule {rule.id} is also defined in {seen[rule.id]}"))
         seen[rule.id] = rule.path
     if diags:
-        raise RulePackError(diags)
+        return None, diags
     if not rules:
-        raise RulePackError([Diagnostic(str(folder), 1, 1, "rules", "the folder holds no rule files")])
+        return None, []
     rules.sort(key=lambda r: r.number)
-    pack = RulePack(rules, sets, world, folder, digest.hexdigest()[:16])
+    pack = RulePack(rules, sets, world, folder, digest[:16])
     pack.by_id = {r.id: r for r in rules}
-    return pack
+    return pack, []
 
 
 _CAH = re.compile(r"crimes? against humanity|\bart(?:icle)?\.?\s*7\b", re.IGNORECASE)

@@ -267,7 +267,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     base = base or Path.cwd()
     root = find_root(paths)
     registry = load_registry(root, display_root=_prefix(root, base))
-    pack = load_pack(rules_dir)
+    pack = load_pack(rules_dir, cache=use_cache)
     engine = Engine(pack, registry, presumptions=presumptions)
     files = expand_str(paths, root)
     whole = [p.resolve() for p in paths] == [root]
