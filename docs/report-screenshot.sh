@@ -31,12 +31,15 @@ chrome() {
         "$@" 2>>"$work/chromium.log" || { cat "$work/chromium.log" >&2; exit 1; }
 }
 chrome --window-size=1280,900 --screenshot="$work/top.png" "file://$work/report.html"
-# the first incident whose block holds a finding, scrolled to by its anchor
+# One incident (the third) as the page shows it: a copy of the page with an inline style
+# that hides what comes before it (headless screenshots do not scroll to an anchor).
 anchor="$(grep -o '<article class="incident" id="[^"]*"' "$work/report.html" | sed -n '3s/.*id="\([^"]*\)"/\1/p')"
-chrome --window-size=1280,900 --screenshot="$work/incident.png" "file://$work/report.html#$anchor"
+sed "s|</head>|<style>header, nav.toc, .notice, section:not(#incidents), #incidents > article:not(#$anchor) { display: none; }</style></head>|" \
+    "$work/report.html" >"$work/incident.html"
+chrome --window-size=1280,900 --screenshot="$work/incident.png" "file://$work/incident.html"
 chrome --no-pdf-header-footer --print-to-pdf="$work/report.pdf" "file://$work/report.html"
 python3 - "$work" "$outdir" <<'EOF'
-import glob, subprocess, sys
+import glob, re, subprocess, sys
 from PIL import Image
 
 work, outdir = sys.argv[1], sys.argv[2]
@@ -66,7 +69,7 @@ text = subprocess.run(["pdftotext", "-layout", f"{work}/report.pdf", "-"], captu
                       text=True, check=True).stdout.split("\f")
 pick = [0]
 pick += [i for i, t in enumerate(text) if "Natural Earth" in t][:1]
-pick += [i for i, t in enumerate(text) if i > pick[-1] and "\nIncidents" in t][:1]
+pick += [i for i, t in enumerate(text) if i > pick[-1] and re.search(r"(?m)^\s*Incidents\s*$", t)][:1]
 shown = [Image.open(pages[i]).convert("RGB") for i in dict.fromkeys(pick) if i < len(pages)]
 sheet = Image.new("RGB", (sum(p.width for p in shown) + 16 * (len(shown) + 1),
                           max(p.height for p in shown) + 32), "#888888")

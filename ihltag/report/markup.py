@@ -95,4 +95,7 @@ def render_markdown(data: ReportData) -> str:
 def render_html(data: ReportData) -> str:
     from ihltag.report.charts import charts
 
-    return _env(True).get_template("report.html.j2").render(r=data, charts=charts(dict(data)))
+    from ihltag.report.toc import add_toc
+
+    page = _env(True).get_template("report.html.j2").render(r=data, charts=charts(dict(data)))
+    return add_toc(page)  # built from the page's own headings: always what was drawn

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ihltag.report.toc import MARKER, add_toc, toc_html
+
+Run = Callable[..., tuple[int, str, str]]
 
 PAGE = f"""<body><header><h1>T</h1></header>
 {MARKER}
@@ -49,3 +52,25 @@ def test_without_marker_after_the_header_and_without_sections_unchanged() -> Non
     assert page.index("</header>") < page.index('<nav class="toc"') < page.index("<section")
     bare = "<body><header></header><p>nothing</p></body>"
     assert add_toc(bare) == bare
+
+
+def test_the_report_lists_each_section_and_incident_and_each_link_resolves(report: Run) -> None:
+    code, page, _ = report("-f", "html")
+    assert code == 0
+    nav = page[page.index('<nav class="toc"'):page.index("</nav>")]
+    listed = re.findall(r'href="#([\w-]+)"', nav)
+    sections = re.findall(r'<section id="([\w-]+)"', page)
+    incidents = re.findall(r'<article class="incident" id="([\w-]+)"', page)
+    assert incidents and "where-and-when" in sections
+    assert sorted(listed) == sorted(sections + incidents)  # each once
+    assert set(listed) <= set(re.findall(r'\sid="([\w-]+)"', page))
+    assert page.index("</header>") < page.index("<nav") < page.index('<section id="summary"')
+
+
+def test_print_css_numbers_pages_and_forces_no_page_breaks() -> None:
+    from importlib import resources
+
+    css = resources.files("ihltag.report").joinpath("templates/report.css").read_text("utf-8")
+    assert re.search(r"@page\s*{[^@]*@bottom-\w+\s*{\s*content:\s*counter\(page\)", css)
+    assert not re.search(r"(?:page-)?break-before:\s*(?:page|always)", css)
+    assert re.search(r"\.finding[^{]*{\s*break-inside: avoid", css.split("@media print")[1])
