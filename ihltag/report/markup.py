@@ -94,7 +94,6 @@ def render_markdown(data: ReportData) -> str:
 
 def render_html(data: ReportData) -> str:
     from ihltag.report.charts import charts
-
     from ihltag.report.toc import add_toc
 
     page = _env(True).get_template("report.html.j2").render(r=data, charts=charts(dict(data)))
