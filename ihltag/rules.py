@@ -45,6 +45,8 @@ class _Strict(BaseModel):
 class _ClauseFile(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     description: Annotated[str, Field(min_length=1)]
+    # the element in plain words for a published report (``description`` is for coders)
+    reader: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     when: dict[str, Any]
 
 
@@ -119,6 +121,7 @@ class Clause:
     id: str
     description: str
     node: Node
+    reader: str = ""  # the text a published report prints (falls back to description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +432,7 @@ def _compile(doc: Document, sets: dict[str, list[str]]) -> tuple[Rule | None, li
             except ConditionError as exc:
                 diags.extend(diagnostic(doc.path, doc.root, e, ()) for e in exc.errors)
                 continue
-            groups[group].append(Clause(clause.id, clause.description, node))
+            groups[group].append(Clause(clause.id, clause.description, node, clause.reader or ""))
             defaults.extend(_defaults(node, clause.id))
     war: list[Provision] = []
     for i, entry in enumerate(spec.war_crimes):

@@ -170,7 +170,7 @@ def clause_text(rule: Rule | None, clause: Evaluation) -> str:
     if rule is not None:
         for c in (*rule.elements, *rule.exceptions):
             if c.id == clause.id:
-                return getattr(c, "reader", "") or c.description
+                return c.reader or c.description
     return clause.description
 
 
