@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from ihltag.report.svg import esc
@@ -99,23 +100,15 @@ def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
     return _svg(fig, "casualties", alt)
 
 
-def report_incidents(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Each incident of the report once, with ``status``, the highest of its findings.
+def _period(selection: Mapping[str, Any]) -> tuple[date | None, date | None]:
+    """The period asked for (``--from``/``--to``), for the timeline's axis."""
+    from ihltag.dates import parse_span
 
-    Report data v2 lists them (``incidents``; aggregate records, listed apart, are not
-    drawn); v1 filed them under actor and rule, so they are gathered from there."""
-    if "incidents" in data:
-        return list(data["incidents"])
-    seen: dict[tuple[str, ...], dict[str, Any]] = {}
-    for section in data.get("sections", []):
-        for rule in section["rules"]:
-            for block in rule["incidents"]:
-                inc = block["incident"]
-                key = (str(inc.get("id")), inc["start"], inc["end"], inc["title"])
-                entry = seen.setdefault(key, {**inc, "status": "possible"})
-                if any(f["status"] == "violation" for f in block["findings"]):
-                    entry["status"] = "violation"
-    return sorted(seen.values(), key=lambda e: (e["start"], e["end"], e["title"]))
+    first, last = selection.get("date_from"), selection.get("date_to")
+    try:
+        return (parse_span(first).start if first else None, parse_span(last).end if last else None)
+    except ValueError:  # already refused by the report's selection; never fatal here
+        return None, None
 
 
 def pictures(data: Mapping[str, Any]) -> dict[str, str]:
@@ -123,12 +116,14 @@ def pictures(data: Mapping[str, Any]) -> dict[str, str]:
     from ihltag.report.maps import incident_map, map_incidents
     from ihltag.report.timeline import timeline, timeline_incidents
 
-    incidents = report_incidents(data)
+    # each incident once, with the highest status of its findings; aggregate records,
+    # listed apart, are not drawn
+    incidents = list(data["incidents"])
     out: dict[str, str] = {}
     drawn = incident_map(map_incidents(incidents))
     if drawn:
         out["map"] = drawn
-    line = timeline(timeline_incidents(incidents))
+    line = timeline(timeline_incidents(incidents), period=_period(data.get("selection", {})))
     if line:
         out["timeline"] = line
     return out

@@ -222,13 +222,18 @@ def _legend(labels: TimelineLabels) -> list[str]:
     return out
 
 
-def timeline(incidents: Sequence[TimelineIncident], labels: TimelineLabels | None = None) -> str | None:
-    """The timeline as one inline SVG, or None when there is no incident."""
+def timeline(incidents: Sequence[TimelineIncident], labels: TimelineLabels | None = None,
+             period: tuple[date | None, date | None] = (None, None)) -> str | None:
+    """The timeline as one inline SVG, or None when there is no incident.
+
+    The axis runs over every month of the period asked for (``period``, either end
+    open), widened to every day the incidents' dates can mean: an incident dated
+    ``2023/2025-05`` in a report from 2024 on is drawn whole, not cut at the axis."""
     if not incidents:
         return None
     labels = labels or TimelineLabels()
-    first = min(i.start for i in incidents)
-    last = max(i.end for i in incidents)
+    first = min([i.start for i in incidents] + ([period[0]] if period[0] else []))
+    last = max([i.end for i in incidents] + ([period[1]] if period[1] else []))
     axis = _Axis(_months(first, last))
     counts: dict[tuple[int, int], dict[str, int]] = {
         ym: {"violation": 0, "possible": 0} for ym in axis.months}

@@ -82,3 +82,12 @@ def test_report_entries_feed_the_timeline_and_text_is_escaped() -> None:
 
 def test_no_incident_no_timeline() -> None:
     assert timeline([]) is None
+
+
+def test_the_axis_covers_the_period_asked_for_and_every_incident_day() -> None:
+    incs = [_inc("2024-05-10"), _inc("2023-11-01", "2024-02-29", status="possible")]
+    svg = timeline(incs, period=(date(2024, 1, 1), date(2024, 7, 31)))
+    assert svg is not None
+    assert _months(svg) == ["2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04",
+                            "2024-05", "2024-06", "2024-07"]
+    assert _months(timeline(incs, period=(None, date(2024, 6, 30))) or "")[-1] == "2024-06"
