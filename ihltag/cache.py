@@ -41,6 +41,7 @@ import sqlite3
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from ihltag.results import ActorRef, Evaluation, FileResult, Finding, WarCrime
 FOLDER = ".ihltag_cache"  # where older versions kept the store, in the dataset: never read now
 STORE = "cache.sqlite3"
 SECRET = "secret"
-_SCHEMA = 6
+_SCHEMA = 7
 _SAFE_NS = 1_000_000_000  # trust stat data only for files last changed 1 s before recording
 LOCK_WAIT = 30.0  # seconds to wait for another run's lock before going on without the cache
 _CORRUPT_TTL = 86_400  # seconds a set-aside corrupt store is kept for inspection
@@ -259,10 +260,22 @@ def encode(result: FileResult) -> tuple[str, str]:
     return meta, found
 
 
-def decode(file: str, meta: str, findings: str | None) -> FileResult:
+def _matches(text: str, counts: tuple[int, int]) -> bool:
+    """A stored findings text is ours (its MAC checked out) and is not parsed, which
+    would cost a warm run that shows every finding more than half again. What is
+    checked is cheap: a JSON array whose findings' statuses (compact JSON, where a quote
+    inside a string is always escaped) agree with the metadata's counts."""
+    return text.startswith("[") and text.endswith("]") and (
+        text.count('"status":"violation"'), text.count('"status":"possible"')) == counts
+
+
+def decode(file: str, meta: str, findings: str | None, rendering: str | None = None,
+           fetch: Callable[[str], list[Finding]] | None = None, key: str = "") -> FileResult:
     """The inverse of ``encode``, checking every field of the metadata (a damaged
-    entry raises ValueError: a miss, never a crash later in an output format). Without
-    ``findings`` (a quiet run needs only the counts) none are kept."""
+    entry raises ValueError: a miss, never a crash later in an output format). The
+    findings come as their stored text, or as the reporter's stored ``rendering`` of
+    them (then ``fetch(key)`` reads them if something asks); with neither (a quiet run
+    needs only the counts) none are kept."""
     parts = meta.split(_SEP)
     if len(parts) != 8:
         raise ValueError("metadata")
@@ -270,36 +283,40 @@ def decode(file: str, meta: str, findings: str | None) -> FileResult:
     if not _printable(rid, 200) or not rid.isprintable():
         raise ValueError("id")
     counts = (_nat(v), _nat(p))
-    diagnostics: list[Diagnostic] = []
-    for d in json.loads(diags) if diags else []:
-        if not (isinstance(d, dict) and type(d.get("line")) is int and type(d.get("column")) is int
-                and d["line"] >= 1 and d["column"] >= 1 and d.get("severity") in ("error", "warning")
-                and _printable(d.get("code"), 100) and _printable(d.get("message"))):
-            raise ValueError("diagnostic")
-        diagnostics.append(Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
-                                      d["severity"]))
+    diagnostics = _diagnostics(file, diags)
     if counts != (0, 0) and any(d.severity == "error" for d in diagnostics):
         raise ValueError("findings on an invalid file")
     result = FileResult(file, rid or None, diagnostics, counts,
                         id_pos=(_nat(id_line), _nat(id_col)))
-    if findings is not None:  # the places of acts serve only to show findings
-        # The findings text is ours (its MAC checked out): it is not parsed here, which
-        # would cost a warm run that shows every finding more than half again. What is
-        # checked is cheap: a JSON array whose findings' statuses (compact JSON, where
-        # a quote inside a string is always escaped) agree with the metadata's counts.
-        if not (findings.startswith("[") and findings.endswith("]")) or (
-                findings.count('"status":"violation"'),
-                findings.count('"status":"possible"')) != counts:
-            raise ValueError("findings")
-        if counts != (0, 0):
-            result.defer(unpack_findings, findings)
-        result.acts_lines = _ints(lines)
-        result.acts_cols = _ints(cols)
-        if len(result.acts_lines) != len(result.acts_cols):
-            raise ValueError("acts")
-    else:
+    if findings is None and rendering is None:
         result.release()  # counted, never held: asking for them is an error, not []
+        return result
+    if not _matches(findings if findings is not None else rendering or "", counts):
+        raise ValueError("findings")
+    if counts != (0, 0):
+        if findings is not None:
+            result.defer(unpack_findings, findings)
+        elif fetch is not None:
+            result.defer(fetch, key)
+        result.rendering = rendering
+    # the places of acts serve only to show findings
+    result.acts_lines = _ints(lines)
+    result.acts_cols = _ints(cols)
+    if len(result.acts_lines) != len(result.acts_cols):
+        raise ValueError("acts")
     return result
+
+
+def _diagnostics(file: str, text: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for d in json.loads(text) if text else []:
+        if not (isinstance(d, dict) and type(d.get("line")) is int and type(d.get("column")) is int
+                and d["line"] >= 1 and d["column"] >= 1 and d.get("severity") in ("error", "warning")
+                and _printable(d.get("code"), 100) and _printable(d.get("message"))):
+            raise ValueError("diagnostic")
+        out.append(Diagnostic(file, d["line"], d["column"], d["code"], d["message"],
+                              d["severity"]))
+    return out
 
 
 def quiet_counts(meta: str) -> tuple[str, int, int] | None:
@@ -343,6 +360,7 @@ class Cache:
         self.pending_files: list[tuple[str | bytes, int, int, int, int, str, int, str, str, str,
                                        str]] = []
         self.pending_results: list[tuple[str, str, str, str, str, str]] = []
+        self.pending_renderings: list[tuple[str, str, str, str]] = []
         self.dropped: set[str] = set()  # keys of results no path refers to any more
         self.gone: list[str | bytes] = []
         self.stale = False  # rows of another salt or with a bad MAC: sweep at the end
@@ -406,7 +424,7 @@ class Cache:
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
                 # a store written by another version of ihltag: start it anew
                 db.execute("BEGIN IMMEDIATE")
-                for table in ("files", "results", "findings"):
+                for table in ("files", "results", "findings", "renderings"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 db.execute(f"PRAGMA user_version={_SCHEMA}")
                 db.execute("COMMIT")
@@ -416,6 +434,9 @@ class Cache:
             # findings live apart from the small metadata, so a quiet run reads no findings
             db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt, meta, tag)")
             db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings, tag)")
+            # an output format's own text of the findings, so a warm run writes it as is
+            db.execute("CREATE TABLE IF NOT EXISTS renderings (key TEXT, format TEXT, text, tag, "
+                       "PRIMARY KEY (key, format))")
         except BaseException:
             db.close()
             raise
@@ -528,21 +549,46 @@ class Cache:
                         f"SELECT key, salt, meta, tag FROM results WHERE key IN ({marks})", batch):
                     if type(meta) is str and tag == mac(f"r\0{key}\0{salt}\0{meta}"):
                         found[key] = meta
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._off(f"unreadable ({exc}): switched off for the rest of the run")
             return {}
         return found
 
-    def findings(self, keys: list[str]) -> dict[str, str]:
-        """The findings JSON of a batch of keys (with a valid MAC)."""
+    def findings_texts(self, keys: list[str]) -> dict[str, str]:
+        """The stored findings text of a batch of keys (with a valid MAC)."""
         if self.db is None or not keys:
             return {}
         mac = self._mac
         try:
             rows = self.db.execute(f"SELECT key, findings, tag FROM findings WHERE key IN "
                                    f"({','.join('?' * len(keys))})", keys).fetchall()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._off(f"unreadable ({exc}): switched off for the rest of the run")
             return {}
         return {k: v for k, v, tag in rows if type(v) is str and tag == mac(f"f\0{k}\0{v}")}
+
+    def renderings(self, keys: list[str], format: str) -> dict[str, str]:
+        """An output format's stored text of the findings of a batch of keys (with a
+        valid MAC)."""
+        if self.db is None or not keys:
+            return {}
+        mac = self._mac
+        try:
+            rows = self.db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
+                                   f"key IN ({','.join('?' * len(keys))})",
+                                   [format, *keys]).fetchall()
+        except sqlite3.Error as exc:
+            self._off(f"unreadable ({exc}): switched off for the rest of the run")
+            return {}
+        return {k: v for k, v, tag in rows
+                if type(v) is str and tag == mac(f"g\0{k}\0{format}\0{v}")}
+
+    def load_findings(self, key: str) -> list[Finding]:
+        """The findings of one stored result, for an output that asks for them after
+        writing the stored rendering (``--fail-on`` naming what failed the run)."""
+        if self.db is None:
+            raise LookupError(f"the cache was closed before the findings of {key} were read")
+        return unpack_findings(self.findings_texts([key])[key])
 
     def record(self, path: str, state: State, key: str, meta: str) -> None:
         """Remember a file's state and its result, for the next run's ``known``."""
@@ -560,11 +606,17 @@ class Cache:
         if len(self.pending_files) >= 5000:
             self.flush(prune=False)
 
-    def put(self, key: str, meta: str, findings: str) -> None:
+    def put(self, key: str, meta: str, findings: str,
+            rendering: tuple[str, str] | None = None) -> None:
+        """Store a result: its metadata, its findings and, when the run's output format
+        has one, that format's (name, text) of the findings."""
         if self.db is None:
             return
         self.pending_results.append((key, self.salt, meta, self._mac(f"r\0{key}\0{self.salt}\0{meta}"),
                                      findings, self._mac(f"f\0{key}\0{findings}")))
+        if rendering is not None:
+            fmt, text = rendering
+            self.pending_renderings.append((key, fmt, text, self._mac(f"g\0{key}\0{fmt}\0{text}")))
         if len(self.pending_results) >= 2000:  # bounded memory on a large cold run
             self.flush(prune=False)
 
@@ -596,7 +648,7 @@ class Cache:
         if self.db is None:
             return
         prune = prune and bool(self.stale or self.dropped or self.gone)
-        if not (self.pending_files or self.pending_results or prune):
+        if not (self.pending_files or self.pending_results or self.pending_renderings or prune):
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -606,6 +658,8 @@ class Cache:
                          [r[:4] for r in self.pending_results])
             self._insert("INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
                          [(r[0], r[4], r[5]) for r in self.pending_results])
+            self._insert("INSERT OR REPLACE INTO renderings VALUES (?, ?, ?, ?)",
+                         self.pending_renderings)
             if prune:
                 gone = list(self.gone)
                 for i in range(0, len(gone), 900):
@@ -618,22 +672,27 @@ class Cache:
                     marks = ",".join("?" * len(keys))
                     self.db.execute(f"DELETE FROM results WHERE key IN ({marks})", keys)
                     self.db.execute(f"DELETE FROM findings WHERE key IN ({marks})", keys)
+                    self.db.execute(f"DELETE FROM renderings WHERE key IN ({marks})", keys)
                 if self.stale:  # index rows of another salt stay: their hash spares a read
                     self.db.execute("DELETE FROM results WHERE salt != ? OR key NOT IN "
                                     "(SELECT key FROM files)", (self.salt,))
                     self.db.execute("DELETE FROM findings WHERE key NOT IN (SELECT key FROM results)")
+                    self.db.execute("DELETE FROM renderings WHERE key NOT IN "
+                                    "(SELECT key FROM results)")
                 self.stale = False
                 self.gone.clear()
                 self.dropped.clear()
             self.db.execute("COMMIT")
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             try:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            self._off(f"not written ({exc}): switched off for the rest of the run")
         finally:
             self.pending_files.clear()
             self.pending_results.clear()
+            self.pending_renderings.clear()
 
     def close(self) -> None:
         if self.db is not None:

@@ -374,72 +374,70 @@ def _reporter_options(name: str, targets: list[Path], quiet: bool, fail_on: str 
     return Options(quiet=quiet, fail_on=fail_on, top=top, base=Path.cwd().resolve())
 
 
+SinceOpt = Annotated[str | None, typer.Option(
+    metavar="REF", help="Only files added or changed since this git ref (checked against the "
+    "whole dataset).")]
+CheckFormatOpt = Annotated[CheckFormat | None, typer.Option(
+    "--format", "-f", help="text, json, github or sarif (default: from the --output file's "
+    "extension, else text).", parser=_choice(CheckFormat, "an output format"),
+    metavar="FORMAT", show_default=False)]
+FailOnOpt = Annotated[FailOn | None, typer.Option(
+    parser=_choice(FailOn, "a status"), metavar="STATUS", help="Also exit 1 on a finding of "
+    "this status or worse ('never' overrides the project's setting).")]
+StrictOpt = Annotated[bool | None, typer.Option(
+    "--strict/--no-strict", help="Warnings count as errors (default: [tool.ihltag] strict).",
+    show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: the cores "
+    "available).", show_default=False)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the "
+                                          "cache.")]
+CacheDirOpt = Annotated[Path | None, typer.Option(
+    metavar="DIR", help="Keep the cache in this folder (default: the user's cache folder, "
+    "outside the dataset).", show_default=False)]
+SkipOutsideOpt = Annotated[bool, typer.Option(
+    "--skip-outside-dataset", help="Skip files that belong to no dataset (no actors.yaml "
+    "above them) instead of failing: for hooks that are handed every YAML file.")]
+
+
 @app.command()
 @_stops("nothing was checked")
-def check(
-    paths: PathsArg = None,
-    since: Annotated[str | None, typer.Option(metavar="REF",
-                                              help="Only files added or changed since this git "
-                                              "ref (checked against the whole dataset).")] = None,
-    format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help="text, json, "
-                                                       "github or sarif (default: from the "
-                                                       "--output file's extension, else text).",
-                                                       parser=_choice(CheckFormat, "an output format"),
-                                                       metavar="FORMAT",
-                                                       show_default=False)] = None,
-    output: OutputOpt = None,
-    fail_on: Annotated[FailOn | None, typer.Option(parser=_choice(FailOn, "a status"),
-                                                   metavar="STATUS",
-                                                   help="Also exit 1 on a finding of this "
-                                                   "status or worse ('never' overrides the "
-                                                   "project's setting).")] = None,
-    strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Warnings count as "
-                                                "errors (default: [tool.ihltag] strict).",
-                                                show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
-    rules: RulesOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes "
-                                             "(default: the cores available).",
-                                             show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write "
-                                           "the cache.")] = False,
-    cache_dir: Annotated[Path | None, typer.Option(metavar="DIR", help="Keep the cache in "
-                                                   "this folder (default: the user's cache "
-                                                   "folder, outside the dataset).",
-                                                   show_default=False)] = None,
-    skip_outside: Annotated[bool, typer.Option("--skip-outside-dataset", help="Skip files that "
-                                               "belong to no dataset (no actors.yaml above "
-                                               "them) instead of failing: for hooks that are "
-                                               "handed every YAML file.")] = False,
-    presumptions: PresumptionsOpt = None,
-) -> None:
+def check(paths: PathsArg = None, since: SinceOpt = None, format: CheckFormatOpt = None,
+          output: OutputOpt = None, fail_on: FailOnOpt = None, strict: StrictOpt = None,
+          quiet: QuietOpt = False, rules: RulesOpt = None, jobs: JobsOpt = None,
+          no_cache: NoCacheOpt = False, cache_dir: CacheDirOpt = None,
+          skip_outside: SkipOutsideOpt = False, presumptions: PresumptionsOpt = None) -> None:
     """Validate incident files and registries, then run every rule on every valid incident."""
     from ihltag.formats import REPORTERS
     from ihltag.runner import default_jobs, run_check
 
     config = _config()
     targets = _dataset_paths(paths, config)
-    if skip_outside:
-        targets = _in_datasets(targets)
+    targets = _in_datasets(targets) if skip_outside else targets
     only = _since(since, targets)
     name = _reporter_name(format, output)
     failing = fail_on.value if fail_on else config.fail_on
     failing = None if failing == "never" else failing
-    strict = config.strict if strict is None else strict
-    if config.cache and not no_cache:
+    use_cache = config.cache and not no_cache
+    if use_cache:
         _notices()
     with _Output(output) as out:
         reporter = REPORTERS[name](out, _reporter_options(name, targets, quiet, failing))
         run = run_check(targets, _path_arg(rules, "--rules") or config.rules,
-                        jobs=jobs or config.jobs or default_jobs(),
-                        use_cache=config.cache and not no_cache, only=only,
-                        reporter=reporter, findings=not quiet or failing is not None,
+                        jobs=jobs or config.jobs or default_jobs(), use_cache=use_cache,
+                        only=only, reporter=reporter, with_findings=not quiet or bool(failing),
                         cache_dir=cache_dir, presumptions=_presumptions(presumptions, config))
+    _exit(run, failing, config.strict if strict is None else strict)
+
+
+def _exit(run: CheckRun, fail_on: str | None, strict: bool) -> NoReturn:
+    """Say why the run failed beyond its invalid files, and exit with its status."""
     from ihltag.safetext import safe_line
 
-    for line in map(safe_line, run.failure_reasons(failing, strict)):
+    for line in map(safe_line, run.failure_reasons(fail_on, strict)):
         sys.stderr.write(f"ihltag: {line}\n" if not line.startswith("  ") else line + "\n")
-    raise typer.Exit(run.exit_status(failing, strict))
+    raise typer.Exit(run.exit_status(fail_on, strict))
 
 
 class Layout(str, Enum):

@@ -158,6 +158,9 @@ class FileResult:
     _findings: list[Finding] | None = field(default=None, repr=False)
     _lazy: Lazy | None = field(default=None, repr=False)
     released: bool = False
+    # the run's output format's own text of the findings, when it keeps one (see
+    # ``ihltag.formats.Rendering``): made in the worker, or read from the cache
+    rendering: str | None = field(default=None, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -173,6 +176,7 @@ class FileResult:
     def findings(self, findings: list[Finding]) -> None:
         self._findings = findings
         self._lazy = None
+        self.rendering = None
         statuses = [f.status for f in findings]
         self.counts = (statuses.count("violation"), statuses.count("possible"))
 
@@ -193,6 +197,7 @@ class FileResult:
         written; the counts and diagnostics stay for the summary and the exit status."""
         self._findings = None
         self._lazy = None
+        self.rendering = None
         self.acts_lines, self.acts_cols = [], []
         self.released = True
 
@@ -244,12 +249,16 @@ class CheckRun:
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
+    def names(self, counts: tuple[int, int]) -> bool:
+        """Whether ``add`` would name some of a result's findings with these counts."""
+        return (bool(counts[0]) and len(self.first_failing["violation"]) < SHOWN) or (
+            counts != (0, 0) and len(self.first_failing["possible"]) < SHOWN)
+
     def add(self, result: FileResult) -> None:
         self.results.append(result)
-        violations, possible = self.first_failing["violation"], self.first_failing["possible"]
-        if result.counts == (0, 0) or result.released or (
-                len(possible) >= SHOWN and (len(violations) >= SHOWN or not result.counts[0])):
+        if result.released or not self.names(result.counts):
             return  # nothing more to name (and, on a warm run, nothing to decode)
+        violations, possible = self.first_failing["violation"], self.first_failing["possible"]
         for f in result.findings:
             line, col = result.act_position(f.act)
             text = f"{result.file}:{line}:{col}: {f.status} {f.rule} {f.title} (acts[{f.act}])"

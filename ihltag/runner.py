@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ihltag.dataset import (
     DatasetError,
@@ -25,47 +26,66 @@ from ihltag.dataset import (
     id_index,
 )
 from ihltag.engine import Engine
-from ihltag.registry import RegistryError, load_registry
-from ihltag.results import CheckRun, FileResult
-from ihltag.rules import RulePackError, load_pack
+from ihltag.registry import Registry, RegistryError, load_registry
+from ihltag.results import CheckRun, FileResult, Finding
+from ihltag.rules import RulePack, RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
 
 if TYPE_CHECKING:
     from ihltag.cache import Cache
-    from ihltag.formats import Reporter
+    from ihltag.formats import Rendering, Reporter
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
 
 
-# Set in the parent before workers fork, so each worker has the compiled pack for free.
-_STATE: dict[str, Any] = {}
-
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
     | getattr(os, "O_CLOEXEC", 0)
-_HOLD = 64 * 1024 * 1024  # bytes read while planning, kept for the workers at most
+_HOLD = 64 * 1024 * 1024  # bytes read while consulting the cache, kept for the workers at most
+_BATCH = 500  # files whose cache rows are asked for at once
 
-# A file to check: path, shown path, and the bytes (with their state) when the planning
-# already read them; the worker then checks those very bytes.
-Work = tuple[str, str, bytes | None, tuple[int, int, int, int, str] | None]
+State = tuple[int, int, int, int, str]  # (size, mtime_ns, ctime_ns, inode, sha256) of bytes
+# A file to check: path, shown path, and the bytes (with their state) when consulting
+# the cache already read them; the worker then checks those very bytes.
+Job = tuple[str, str, bytes | None, State | None]
 
 
-def _work(item: Work) -> tuple[FileResult, tuple[int, int, int, int, str] | None]:
+@dataclass
+class _WorkerContext:
+    """What checking a file needs. Set in the parent before the workers fork, so that
+    each worker has the registries and the compiled pack for free."""
+
+    registry: Registry
+    engine: Engine
+    keep: bool  # keep the parsed incident on the result (report, explain)
+    hashing: bool  # the run has a cache: results carry the state of the bytes checked
+    root: str
+    render: Callable[[list[Finding]], str] | None = None  # the output format's own text
+
+
+_worker: _WorkerContext | None = None
+
+
+def _check_job(job: Job) -> tuple[FileResult, State | None]:
     """Check one file (in a worker process when ``--jobs`` > 1), reading it once: the
     bytes checked are the bytes hashed, so a result is cached under the content it was
     computed from even when the file changes during the run. Returns the state (size,
     times, inode, hash) of those bytes when the run has a cache, for its key."""
-    path, display, raw, state = item
+    context = _worker
+    assert context is not None, "set by run_check"
+    path, display, raw, state = job
     if raw is None:
         read = _read(path)
         if read is not None:
             st, raw = read
-            if _STATE.get("hash"):
+            if context.hashing:
                 state = _state(st, raw)
     # when the file could not be read here (a symlink, not a regular file, too large,
     # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
-    result = check_file(Path(path), display, _STATE["registry"], _STATE["engine"], raw=raw,
-                        keep=_STATE.get("keep", False), root=_STATE.get("root"))
-    if _STATE.get("hash"):
+    result = check_file(Path(path), display, context.registry, context.engine, raw=raw,
+                        keep=context.keep, root=context.root)
+    if context.render is not None and result.counts != (0, 0):
+        result.rendering = context.render(result.findings)
+    if context.hashing:
         from ihltag.cache import seal
 
         seal(result)  # one text to send back and to store
@@ -104,101 +124,136 @@ def _read(path: str) -> tuple[os.stat_result, bytes] | None:
         os.close(fd)
 
 
-def _plan(cache: Cache, items: Sequence[tuple[str, str]], rels: Sequence[str]
-          ) -> tuple[list[str | None], dict[str, str], dict[str, tuple[int, int, int, int, str]],
-                     list[Work]]:
-    """For each file, the key of its cached result (None: to check); the metadata of
-    those results; the state of the files whose record must be renewed; and the files to
-    check, in order. An unchanged file costs an ``lstat``: its key and metadata come
-    from the index read at start-up. A file whose stat data changed is read and hashed
-    here (a touched but unchanged file is still a hit) and, when it must be checked,
-    its bytes go to the worker; a file the index does not know is read by the worker
-    alone. Findings are not gathered here: they are fetched in batches as the output is
-    written, so a warm run holds no more than a cold one."""
-    keys: list[str | None] = [None] * len(items)
-    metas: dict[str, str] = {}
-    renew: dict[str, tuple[int, int, int, int, str]] = {}
-    todo: dict[int, Work] = {}
-    pending: list[tuple[int, str, tuple[int, int, int, int, str], bytes | None]] = []
-    hold = _HOLD
+@dataclass
+class _Plan:
+    """What the cache answers for: per file, the key of its stored result (None: check
+    it), the metadata of those keys, the files whose stat data changed but not their
+    content (recorded anew), and the files to check, in order."""
 
-    def resolve() -> None:
-        nonlocal hold
-        found = cache.metadata([cache.key(rels[i], state[4]) for i, _, state, _ in pending])
-        for i, key, state, raw in ((i, cache.key(rels[i], s[4]), s, r) for i, _, s, r in pending):
-            meta = found.get(key)
-            if meta is not None:
-                keys[i] = key
-                metas[key] = meta
-                renew[rels[i]] = state
-            elif raw is not None and len(raw) <= hold:
-                hold -= len(raw)
-                todo[i] = (*items[i], raw, state)
-            else:  # too much held already: the worker reads it again, and hashes that
-                todo[i] = (*items[i], None, None)
-        pending.clear()
+    keys: list[str | None]
+    metas: dict[str, str] = field(default_factory=dict)
+    restamped: dict[str, State] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
 
-    for i, (path, _) in enumerate(items):
-        rel = rels[i]
+
+class _Lookup:
+    """Consulting the cache for each file. An unchanged file costs an ``lstat``: its key
+    and metadata come from the index read at start-up. A file whose stat data changed is
+    read and hashed here (a touched but unchanged file is still a hit) and, when it must
+    be checked, its bytes go to the worker; a file the index does not know is read by
+    the worker alone. Findings are not gathered here: they are fetched in batches as
+    the output is written, so a warm run holds no more than a cold one."""
+
+    def __init__(self, cache: Cache, items: Sequence[tuple[str, str]], rels: Sequence[str]
+                 ) -> None:
+        self.cache, self.items, self.rels = cache, items, rels
+        self.plan = _Plan([None] * len(items))
+        self.todo: dict[int, Job] = {}
+        self.pending: list[tuple[int, State, bytes | None]] = []
+        self.hold = _HOLD
+
+    def consider(self, i: int, path: str) -> None:
+        rel = self.rels[i]
         try:
-            st = os.lstat(path)
+            st: os.stat_result | None = os.lstat(path)
         except OSError:
             st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
-            todo[i] = (*items[i], None, None)
-            continue
-        known = cache.known(rel, st)
-        if known is not None:
-            sha, key, meta = known
-            if key is not None and meta is not None:
-                keys[i] = key
-                metas[key] = meta
-                continue
+        known = self.cache.known(rel, st) if st is not None and stat.S_ISREG(st.st_mode) \
+            else None
+        if known is not None and known[1] is not None and known[2] is not None:
+            self.plan.keys[i] = known[1]
+            self.plan.metas[known[1]] = known[2]
+        elif known is not None and st is not None:
             # made with another salt: look the content up without reading it again
-            pending.append((i, rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha),
-                            None))
-        elif rel in cache.index:
+            self.pending.append((i, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                                     known[0]), None))
+        elif st is not None and stat.S_ISREG(st.st_mode) and rel in self.cache.index:
             read = _read(path)
             if read is None:
-                todo[i] = (*items[i], None, None)
-                continue
-            st, raw = read
-            pending.append((i, rel, _state(st, raw), raw))
+                self.todo[i] = (*self.items[i], None, None)
+            else:
+                self.pending.append((i, _state(*read), read[1]))
         else:
-            todo[i] = (*items[i], None, None)
-        if len(pending) >= 500:
-            resolve()
-    resolve()
-    return keys, metas, renew, [todo[i] for i in sorted(todo)]
+            self.todo[i] = (*self.items[i], None, None)
+        if len(self.pending) >= _BATCH:
+            self.resolve()
+
+    def resolve(self) -> None:
+        keys = [self.cache.key(self.rels[i], state[4]) for i, state, _ in self.pending]
+        found = self.cache.metadata(keys)
+        for (i, state, raw), key in zip(self.pending, keys, strict=True):
+            meta = found.get(key)
+            if meta is not None:
+                self.plan.keys[i] = key
+                self.plan.metas[key] = meta
+                self.plan.restamped[self.rels[i]] = state
+            elif raw is not None and len(raw) <= self.hold:
+                self.hold -= len(raw)
+                self.todo[i] = (*self.items[i], raw, state)
+            else:  # too much held already: the worker reads it again, and hashes that
+                self.todo[i] = (*self.items[i], None, None)
+        self.pending.clear()
+
+    def done(self) -> _Plan:
+        self.resolve()
+        self.plan.jobs = [self.todo[i] for i in sorted(self.todo)]
+        return self.plan
 
 
-class _Hits:
-    """Cached results in the order the files are written, findings fetched in batches."""
+def _consult_cache(cache: Cache, items: Sequence[tuple[str, str]], rels: Sequence[str]
+                   ) -> _Plan:
+    lookup = _Lookup(cache, items, rels)
+    for i, (path, _) in enumerate(items):
+        lookup.consider(i, path)
+    return lookup.done()
 
-    def __init__(self, cache: Cache, keys: list[str | None], metas: dict[str, str],
-                 findings: bool) -> None:
+
+class _Stored:
+    """Stored results in the order the files are written. Their findings, or the output
+    format's stored rendering of them, are fetched in batches; a quiet run fetches
+    neither."""
+
+    def __init__(self, cache: Cache, plan: _Plan, with_findings: bool, rendering: str | None
+                 ) -> None:
         self.cache = cache
-        self.metas = metas
-        self.wanted = [k for k in keys if k is not None] if findings else []
+        self.metas = plan.metas
+        self.with_findings = with_findings
+        self.rendering = rendering
+        self.order = [k for k in plan.keys if k is not None] if with_findings else []
         self.next = 0
         self.asked: set[str] = set()
-        self.batch: dict[str, str] | None = {} if findings else None
+        self.texts: dict[str, str] = {}
+        self.rendered: dict[str, str] = {}
+
+    def _fetch(self, key: str) -> None:
+        if key in self.asked:
+            return
+        chunk = self.order[self.next:self.next + _BATCH]  # a key asked for and not found
+        self.next += len(chunk)                           # is a miss, alone
+        self.asked = set(chunk)
+        self.rendered = self.cache.renderings(chunk, self.rendering) if self.rendering else {}
+        self.texts = self.cache.findings_texts([k for k in chunk if k not in self.rendered])
+
+    def text(self, key: str) -> str | None:
+        """The stored rendering of a result's findings, if this run's format has one."""
+        if not self.with_findings:
+            return None
+        self._fetch(key)
+        return self.rendered.get(key)
 
     def get(self, key: str, display: str) -> FileResult | None:
         from ihltag.cache import decode
 
-        found: str | None = None
-        if self.batch is not None:
-            if key not in self.asked:  # a key asked for and not found is a miss, alone
-                chunk = self.wanted[self.next:self.next + 500]
-                self.next += len(chunk)
-                self.asked = set(chunk)
-                self.batch = self.cache.findings(chunk)
-            found = self.batch.pop(key, None)
-            if found is None:
-                return None
         try:
-            return decode(display, self.metas[key], found)
+            if not self.with_findings:
+                return decode(display, self.metas[key], None)
+            self._fetch(key)
+            rendered = self.rendered.pop(key, None)
+            found = self.texts.pop(key, None) if rendered is None else None
+            if rendered is None and found is None:
+                return None
+            return decode(display, self.metas[key], found, rendered, self.cache.load_findings,
+                          key)
         except (KeyError, TypeError, IndexError, ValueError, RecursionError):
             return None
 
@@ -231,121 +286,178 @@ def _registry_digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def iter_results(items: Sequence[Work], jobs: int
-                 ) -> Iterator[tuple[FileResult, tuple[int, int, int, int, str] | None]]:
-    if jobs <= 1 or len(items) < 2 * jobs or len(items) < 64:
-        yield from map(_work, items)
+def iter_results(jobs: Sequence[Job], processes: int
+                 ) -> Iterator[tuple[FileResult, State | None]]:
+    if processes <= 1 or len(jobs) < 2 * processes or len(jobs) < 64:
+        yield from map(_check_job, jobs)
         return
     import multiprocessing
 
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
-        yield from map(_work, items)
+        yield from map(_check_job, jobs)
         return
-    chunk = max(8, min(256, len(items) // (jobs * 8)))
-    with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_work, items, chunksize=chunk)
+    chunk = max(8, min(256, len(jobs) // (processes * 8)))
+    with ctx.Pool(processes) as pool:
+        yield from pool.imap(_check_job, jobs, chunksize=chunk)
+
+
+@dataclass
+class _Setup:
+    """What a run is made of, or DatasetError/RegistryError/RulePackError."""
+
+    root: Path
+    registry: Registry
+    pack: RulePack
+    engine: Engine
+    items: list[tuple[str, str]]  # (path, shown path) of each file, in order
+    whole: bool  # the whole dataset is checked: rows of files that are gone can go
+
+    @classmethod
+    def make(cls, paths: Sequence[Path], rules_dir: Path | None, base: Path,
+             only: Sequence[Path] | None, presumptions: bool, use_cache: bool) -> _Setup:
+        root = find_root(paths)
+        registry = load_registry(root, display_root=_prefix(root, base))
+        pack = load_pack(rules_dir, cache=use_cache)
+        files = expand_str(paths, root)
+        if only is not None:
+            wanted = {str(p.parent.resolve() / p.name) for p in only}  # a link stays a link (D1)
+            files = [f for f in files if f in wanted]
+        top = str(base)
+        return cls(root, registry, pack, Engine(pack, registry, presumptions=presumptions),
+                   [(f, display_str(f, top)) for f in files],
+                   [p.resolve() for p in paths] == [root] and only is None)
+
+    def open_cache(self, folder: Path | None, presumptions: bool) -> Cache:
+        from ihltag.cache import Cache
+
+        return Cache.for_dataset(  # the strict reading (no presumptions): its own results
+            self.root, f"{self.pack.digest}\0{_registry_digest(self.root)}\0{_code_digest()}"
+            f"\0presumptions={presumptions}", folder)
+
+
+class _Pass:
+    """One pass over the files in order: each result from the cache or from a worker,
+    stored when fresh, checked against the dataset's ids, handed to the reporter."""
+
+    def __init__(self, setup: _Setup, run: CheckRun, cache: Cache | None,
+                 reporter: Reporter | None, with_findings: bool, base: Path) -> None:
+        self.setup, self.run, self.cache, self.reporter = setup, run, cache, reporter
+        self.with_findings = with_findings
+        items = setup.items
+        self.duplicates = id_index(setup.root, base, [d for _, d in items] if setup.whole
+                                   else None)
+        inside = str(setup.root).rstrip(os.sep) + os.sep
+        # a result is cached under the file's path in the dataset, whatever the cwd
+        self.rels = [p[len(inside):] if p.startswith(inside) else p for p, _ in items]
+        self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
+        self.stored: _Stored | None = None
+        self.rendering: Rendering | None = reporter.rendering if reporter is not None else None
+        if cache is not None:
+            from ihltag.cache import quiet_counts
+
+            self.quiet_counts = quiet_counts
+            self.plan = _consult_cache(cache, items, self.rels)
+            self.stored = _Stored(cache, self.plan, with_findings,
+                                  self.rendering.name if self.rendering else None)
+
+    def go(self, processes: int) -> None:
+        fresh = iter_results(self.plan.jobs, processes)
+        for i, item in enumerate(self.setup.items):
+            key = self.plan.keys[i]
+            if key is None:
+                self._deliver(i, *next(fresh))
+            elif not self._counted(i, key, item[1]):
+                result = self.stored.get(key, item[1])  # type: ignore[union-attr]
+                if result is None:  # vanished or damaged since it was found: check it here
+                    self._deliver(i, *_check_job((*item, None, None)))
+                    continue
+                self._restamp(i, key)
+                self._deliver(i, result, None)
+
+    def _counted(self, i: int, key: str, display: str) -> bool:
+        """An unchanged file with no diagnostic and a usable id, whose findings need not
+        be read: counted (a quiet run), or written from the stored rendering alone."""
+        quick = self.quiet_counts(self.plan.metas[key])
+        if quick is None or quick[0] in self.duplicates:
+            return False
+        rid, violation, possible = quick
+        if self.with_findings:
+            if self.rendering is None or self.stored is None or \
+                    self.run.names((violation, possible)):
+                return False
+            text = self.stored.text(key)
+            if text is None:
+                return False
+            self.rendering.write(display, rid, text)
+        self.run.unlisted.files += 1
+        self.run.unlisted.violation += violation
+        self.run.unlisted.possible += possible
+        self._restamp(i, key)
+        return True
+
+    def _restamp(self, i: int, key: str) -> None:
+        state = self.plan.restamped.get(self.rels[i])
+        if state is not None:
+            self.cache.record(self.rels[i], state, key, self.plan.metas[key])  # type: ignore[union-attr]
+
+    def _deliver(self, i: int, result: FileResult, state: State | None) -> None:
+        if self.cache is not None and state is not None:
+            from ihltag.cache import encode
+
+            key = self.cache.key(self.rels[i], state[4])  # the hash of the bytes checked
+            meta, found = encode(result)
+            rendered = (self.rendering.name, result.rendering) \
+                if self.rendering is not None and result.rendering is not None else None
+            self.cache.put(key, meta, found, rendered)
+            self.cache.record(self.rels[i], state, key, meta)
+        duplicate_ids((result,), self.duplicates)
+        self.run.add(result)
+        if self.reporter is not None:
+            self.reporter.file(result)
+            result.release()  # written out: keep only what the summary needs
+
+    def close(self) -> None:
+        if self.cache is not None:
+            if self.setup.whole:
+                self.cache.forget_others(set(self.rels))
+            self.cache.flush()
 
 
 def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 1,
               use_cache: bool = False, keep: bool = False, only: Sequence[Path] | None = None,
-              base: Path | None = None,
-              reporter: Reporter | None = None,
-              findings: bool = True, cache_dir: Path | None = None,
+              base: Path | None = None, reporter: Reporter | None = None,
+              with_findings: bool = True, cache_dir: Path | None = None,
               presumptions: bool = True) -> CheckRun:
     """Check incident files; raise DatasetError/RegistryError/RulePackError when the run
     cannot be made. ``only`` narrows the files checked (``--since``) within ``paths``.
 
     With a ``reporter``, each file's result is handed to it as soon as it is ready, in
-    file order, and its findings are then released (their counts stay): memory does not grow
-    with the corpus, which is what lets a 100k-file check stream its output. Without
-    ``findings`` (a quiet run), cached results are read without their findings, and an
-    unchanged file with nothing to report is only counted (``CheckRun.unlisted``): the
-    reporter sees every file that has a diagnostic, not every file. The cache lives in
-    ``cache_dir`` when given, else in the user's cache folder (see ``ihltag.cache``)."""
+    file order, and its findings are then released (their counts stay): memory does not
+    grow with the corpus, which is what lets a 100k-file check stream its output.
+    Without ``with_findings`` (a quiet run), stored results are read without their
+    findings. An unchanged file with nothing to report is only counted
+    (``CheckRun.unlisted``): the reporter sees every file that has a diagnostic, not
+    every file, and writes the others from its stored rendering when it has one. The
+    cache lives in ``cache_dir`` when given, else in the user's cache folder."""
+    global _worker
     base = base or Path.cwd()
-    root = find_root(paths)
-    registry = load_registry(root, display_root=_prefix(root, base))
-    pack = load_pack(rules_dir, cache=use_cache)
-    engine = Engine(pack, registry, presumptions=presumptions)
-    files = expand_str(paths, root)
-    whole = [p.resolve() for p in paths] == [root]
-    if only is not None:
-        wanted = {str(p.parent.resolve() / p.name) for p in only}  # a link stays a link (D1)
-        files = [f for f in files if f in wanted]
-    top = str(base)
-    items = [(f, display_str(f, top)) for f in files]
-    cache: Cache | None = None
-    if use_cache and not keep:
-        from ihltag.cache import Cache, encode, quiet_counts
-
-        cache = Cache.for_dataset(
-            root, f"{pack.digest}\0{_registry_digest(root)}\0{_code_digest()}"
-            f"\0presumptions={presumptions}", cache_dir)  # the strict reading: its own results
-    duplicates = id_index(root, base, [d for _, d in items] if whole and only is None else None)
-    run = CheckRun(root, registry, pack)
-    if reporter is not None:
-        reporter.start(run)
-    _STATE.update(registry=registry, engine=engine, keep=keep, hash=cache is not None,
-                  root=str(root))
+    setup = _Setup.make(paths, rules_dir, base, only, presumptions, use_cache)
+    cache = setup.open_cache(cache_dir, presumptions) if use_cache and not keep else None
+    run = CheckRun(setup.root, setup.registry, setup.pack)
     try:
-        n = len(items)
-        keys: list[str | None] = [None] * n
-        metas: dict[str, str] = {}
-        renew: dict[str, tuple[int, int, int, int, str]] = {}
-        work: list[Work] = [(path, display, None, None) for path, display in items]
-        hits = None
-        inside = str(root).rstrip(os.sep) + os.sep
-        # a result is cached under the file's path in the dataset, whatever the cwd
-        rels = [p[len(inside):] if p.startswith(inside) else p for p, _ in items] \
-            if cache is not None else []
-        if cache is not None:
-            keys, metas, renew, work = _plan(cache, items, rels)
-            hits = _Hits(cache, keys, metas, findings)
-        fresh = iter_results(work, jobs)
-        unlisted = run.unlisted
-        for i, item in enumerate(items):
-            key = keys[i]
-            result = None
-            state = None
-            if key is not None:
-                meta = metas[key]
-                if not findings:
-                    quick = quiet_counts(meta)
-                    if quick is not None and quick[0] not in duplicates:
-                        # unchanged, valid, no diagnostics, and no findings to show: count it
-                        unlisted.files += 1
-                        unlisted.violation += quick[1]
-                        unlisted.possible += quick[2]
-                        if rels[i] in renew:
-                            cache.record(rels[i], renew[rels[i]], key, meta)  # type: ignore[union-attr]
-                        continue
-                result = hits.get(key, item[1])  # type: ignore[union-attr]
-                if result is None:  # vanished or damaged since it was found: check it here
-                    result, state = _work((*item, None, None))
-                elif rels[i] in renew:
-                    cache.record(rels[i], renew[rels[i]], key, meta)  # type: ignore[union-attr]
-            else:
-                result, state = next(fresh)
-            if cache is not None and state is not None:
-                key = cache.key(rels[i], state[4])  # the hash of the bytes checked
-                meta, found = encode(result)
-                cache.put(key, meta, found)
-                cache.record(rels[i], state, key, meta)
-            duplicate_ids((result,), duplicates)
-            run.add(result)
-            if reporter is not None:
-                reporter.file(result)
-                result.release()  # written out: keep only what the summary needs
+        one = _Pass(setup, run, cache, reporter, with_findings, base)
+        _worker = _WorkerContext(setup.registry, setup.engine, keep, cache is not None,
+                                 str(setup.root), one.rendering.render if one.rendering else None)
+        if reporter is not None:
+            reporter.start(run)
+        one.go(jobs)
         if reporter is not None:
             reporter.finish(run)
-        if cache is not None:
-            if whole and only is None:
-                cache.forget_others(set(rels))
-            cache.flush()
+        one.close()
     finally:
-        _STATE.clear()
+        _worker = None
         if cache is not None:
             cache.close()
     return run

@@ -105,6 +105,8 @@ def test_a_streamed_run_keeps_counts_and_refuses_findings(mini_dataset: Path) ->
     seen: list[int] = []
 
     class Counting:
+        rendering = None
+
         def start(self, run: CheckRun) -> None:
             pass
 

@@ -20,6 +20,7 @@ from _paths import DATASET, RULES
 
 from ihltag import cache as cache_mod
 from ihltag.formats import REPORTERS, Options
+from ihltag.results import Finding
 from ihltag.runner import run_check
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -283,7 +284,7 @@ def test_quiet_warm_run_counts_what_it_does_not_show(dataset: Path, cli: CliRun)
                       encoding="utf-8")
     os.utime(broken, ns=(old, old))
     full = run_check([dataset], use_cache=True)
-    quiet = run_check([dataset], use_cache=True, findings=False,
+    quiet = run_check([dataset], use_cache=True, with_findings=False,
                       reporter=REPORTERS["text"](io.StringIO(), Options(quiet=True)))
     assert quiet.summary() == full.summary()
     assert quiet.unlisted.files == len(full.results) - 1  # all but the broken file
@@ -305,3 +306,74 @@ def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
     back = cache_mod.decode("mli-a.yaml", *cache_mod.encode(r))
     assert back.acts_lines == r.acts_lines and back.findings == r.findings == []
     assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos
+
+
+def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13 point 6: an unchanged file's findings are written as stored, neither
+    decoded nor encoded again; only the few findings that a failed run names are read."""
+    code, cold, _ = cli("check", str(dataset), "-f", "json")
+    decoded: list[str] = []
+    real = cache_mod.unpack_findings
+
+    def spy(text: str) -> list[Finding]:
+        decoded.append(text)
+        return real(text)
+
+    monkeypatch.setattr(cache_mod, "unpack_findings", spy)
+    checked = _spy(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json") == (code, cold, "")
+    with_findings = sum(1 for i in json.loads(cold)["incidents"] if i["findings"])
+    assert checked == [] and len(decoded) <= 10 < with_findings
+
+
+def test_a_tampered_rendering_is_a_miss(dataset: Path, cli: CliRun,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, cold, _ = cli("check", str(dataset), "-f", "json")
+    db = sqlite3.connect(_store(dataset))
+    changed = db.execute("UPDATE renderings SET text = replace(text, 'violation', 'possible')"
+                         ).rowcount
+    db.commit()
+    db.close()
+    assert changed > 10
+    checked = _spy(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json")[1] == cold  # the findings row serves
+    assert checked == []
+
+
+def test_a_warm_json_run_names_what_fails_it(dataset: Path, cli: CliRun) -> None:
+    cold = cli("check", str(dataset), "-f", "json", "--fail-on", "possible")
+    assert cold[0] == 1 and "failed by --fail-on possible" in cold[2]
+    assert cli("check", str(dataset), "-f", "json", "--fail-on", "possible") == cold
+
+
+def test_an_unusable_cache_is_switched_off_with_one_warning(dataset: Path, cli: CliRun,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    cli("check", str(dataset), "-f", "json")
+
+    class Failing:
+        """A store whose findings can no longer be read (a disk error mid-run)."""
+
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def execute(self, sql: str, *args: object) -> object:
+            if "FROM findings" in sql or "FROM renderings" in sql:
+                raise sqlite3.OperationalError("disk I/O error")
+            return self.db.execute(sql, *args)
+
+        def executemany(self, sql: str, rows: object) -> object:
+            return self.db.executemany(sql, rows)
+
+        def close(self) -> None:
+            self.db.close()
+
+    real = cache_mod.Cache._connect
+    monkeypatch.setattr(cache_mod.Cache, "_connect", lambda self, path: Failing(real(self, path)))
+    code, out, err = cli("check", str(dataset), "-f", "json")
+    assert (code, out) == expected[:2]
+    (line,) = err.splitlines()
+    assert line.startswith("ihltag: the cache in ") and line.endswith(
+        "is unreadable (disk I/O error): switched off for the rest of the run")

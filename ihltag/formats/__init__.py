@@ -16,10 +16,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from ihltag.results import CheckRun, FileResult
+    from ihltag.results import CheckRun, FileResult, Finding
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A reporter's text for a file's findings that depends on the findings alone, so
+    that it can be made in the worker, stored with the result, and written as is by a
+    warm run (no decoding, no re-encoding). ``name`` (format and version) is its key in
+    the cache; ``render`` makes it; ``write`` writes an unchanged file that has no
+    diagnostic from it alone: (shown path, incident id, text)."""
+
+    name: str
+    render: Callable[[list[Finding]], str]
+    write: Callable[[str, str, str], None]
 
 
 class Reporter(Protocol):
+    rendering: Rendering | None  # None: the reporter reads each result's findings
+
     def start(self, run: CheckRun) -> None: ...
 
     def file(self, result: FileResult) -> None: ...

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ihltag.diagnostics import Diagnostic
-from ihltag.formats import Options
+from ihltag.formats import Options, Rendering
 from ihltag.formats.ci import Locator, code_title, finding_message, group_message
 from ihltag.formats.text import summary_line
 from ihltag.results import STATUS_ORDER, CheckRun, FileResult, by_act
@@ -43,6 +43,8 @@ class GithubReporter:
     """Errors first, then what fails the run under ``--fail-on`` (as errors too, so a red
     job shows why on the diff), then warnings, then the other findings as notices. The
     annotations are made as results arrive and written at the end, in that order."""
+
+    rendering: Rendering | None = None
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from ihltag import __version__
 from ihltag.diagnostics import Diagnostic
-from ihltag.formats import Options
+from ihltag.formats import Options, Rendering
 from ihltag.formats.ci import Locator, code_title, finding_message
 from ihltag.results import CheckRun, FileResult
 from ihltag.rules import Rule
@@ -102,6 +102,8 @@ class SarifReporter:
     """The SARIF log, written at the end: the rules of the pack and of the diagnostics
     met, then the results (errors first, then warnings, then findings, each in file
     order). Results are made as files arrive; no file's findings are held."""
+
+    rendering: Rendering | None = None
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ihltag.diagnostics import plural
-from ihltag.formats import Options
+from ihltag.formats import Options, Rendering
 from ihltag.formats.ci import group_text
 from ihltag.results import CheckRun, FileResult, Finding, by_act
 from ihltag.safetext import one_line, path
@@ -54,6 +54,8 @@ _STYLES = {"error": "bold red", "warning": "yellow", "violation": "bold magenta"
 class TextReporter:
     """Plain lines, written as each result arrives, and the summary line."""
 
+    rendering: Rendering | None = None
+
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
         self.quiet = options.quiet
@@ -71,6 +73,8 @@ class TextReporter:
 
 class RichReporter:
     """Colour and a summary table, for people at a terminal."""
+
+    rendering: Rendering | None = None
 
     def __init__(self, out: TextIO, options: Options, console: Any = None) -> None:
         from rich.console import Console
