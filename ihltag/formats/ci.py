@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ihltag.formats import Options
 from ihltag.results import FileResult, Finding
@@ -114,32 +113,3 @@ def group_message(result: FileResult, act: int, possible: list[Finding]) -> str:
     """The grouped review flag of one act, for annotations."""
     return (f"{group_text(act, possible)}. In {result.id}, by {possible[0].actors_text()}. "
             f"Details: ihltag explain {result.id}")
-
-
-# The report still reads findings as dicts (``Finding.as_dict``) until it takes the
-# typed findings; these four serve it alone and go with that change.
-
-def presumed_basis(f: dict[str, Any]) -> str:
-    if not f.get("presumed"):
-        return ""
-    bases: list[str] = []
-    for e in f["elements"] + f["exceptions"]:
-        basis = e.get("basis")
-        if e.get("default") == "presumption" and basis and basis not in bases:
-            bases.append(basis)
-    return " ".join(bases)
-
-
-def presumed_text(f: dict[str, Any]) -> str:
-    if not f.get("presumed"):
-        return ""
-    basis = presumed_basis(f)
-    return f"presumed ({basis})" if basis else "presumed"
-
-
-def war_crimes_of(f: dict[str, Any]) -> list[dict[str, str]]:
-    return list(f["war_crimes"]) if f["status"] == "violation" else []
-
-
-def war_crime_texts(f: dict[str, Any]) -> list[str]:
-    return [w["text"] for w in war_crimes_of(f)]
