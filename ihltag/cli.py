@@ -496,6 +496,7 @@ def report(
     include_supporting: IncludeSupportingOpt = False, exact_places: ExactPlacesOpt = False,
     include_aggregates: IncludeAggregatesOpt = False, include_notes: IncludeNotesOpt = False,
     bom: BomOpt = True, rules: RulesOpt = None, presumptions: PresumptionsOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """The annotated violation report: each incident once with its findings (or findings
     by rule), an executive summary, casualty totals and sources as notes."""
@@ -512,11 +513,14 @@ def report(
         exact_places=exact_places, exclude_tags=exclude_tag or [],
         include_aggregates=include_aggregates, include_notes=include_notes,
         layout=layout.value)
-    try:
-        data = build_report(run, options)
-    except ReportError as exc:
-        fail(str(exc))
-    _report_out(data, format, output, bom)
+    from ihltag.i18n import using
+
+    with using(_tr(lang, config)):  # the report's words, dates and numbers in this language
+        try:
+            data = build_report(run, options)
+        except ReportError as exc:
+            fail(str(exc))
+        _report_out(data, format, output, bom)
 
 
 def _report_out(data: ReportData, format: ReportFormat, output: Path | None, bom: bool) -> None:

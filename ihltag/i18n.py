@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ def N_(message: str) -> str:
 VOCAB_CONTEXTS = ("act.type", "act.target", "act.means", "act.reason", "act.targeting",
                   "act.victim_groups", "attribution", "involvement", "status",
                   "classification", "source.kind", "casualty", "confidence", "actor.kind",
-                  "law", "tri", "default")
+                  "law", "tri", "default", "act.field", "act.demand_to", "csv.column")
 
 # English labels where the value itself is not a word a reader should see.
 EN_VOCAB: Mapping[tuple[str, str], str] = {
@@ -67,7 +69,23 @@ def vocab_values() -> dict[str, tuple[str, ...]]:
         "casualty": tuple(vocab.CASUALTY_KINDS), "confidence": ("high", "medium", "low"),
         "actor.kind": tuple(vocab.ACTOR_KINDS), "law": tuple(vocab.LAWS),
         "tri": ("true", "false", "unknown"), "default": ("presumption", "required_record"),
+        "act.field": (*(f for f in _act_fields() if f not in ("type", "target", "note")),
+                      "conflict", "date"),
+        "act.demand_to": tuple(vocab.DEMAND_TO),
+        "csv.column": tuple(_csv_columns()),
     }
+
+
+def _act_fields() -> list[str]:
+    from ihltag.models import Act
+
+    return list(Act.model_fields)
+
+
+def _csv_columns() -> list[str]:
+    from ihltag.report.csvout import COLUMNS
+
+    return list(COLUMNS)
 
 
 def en_vocab(context: str, value: str) -> str:
@@ -122,19 +140,25 @@ class Translator:
         return self.vocab("tri", word)
 
     def date(self, value: date | str) -> str:
-        """A day in words in French (``3 février 2026``); English keeps ISO dates, as its
-        outputs always have. A string that is not one day (a span, a month) is kept."""
+        """A day in words in French (``3 février 2026``, a month ``mai 2025``); English keeps
+        ISO dates, as its outputs always have. A year, a span or anything else is kept."""
         if self.lang == "en":
             return str(value)
+        from babel.dates import format_date
+
         if isinstance(value, str):
+            if re.fullmatch(r"\d{4}-\d{2}", value):  # a month: "mai 2025"
+                try:
+                    month = date.fromisoformat(value + "-01")
+                except ValueError:
+                    return value
+                return str(format_date(month, format="MMMM y", locale=self.lang))
             try:
                 day = date.fromisoformat(value)
             except ValueError:
                 return value
         else:
             day = value
-        from babel.dates import format_date
-
         return str(format_date(day, format="long", locale=self.lang))
 
     def number(self, value: int | float) -> str:
@@ -166,6 +190,38 @@ class Translator:
 
 
 ENGLISH = Translator("en")
+_CURRENT: ContextVar[Translator] = ContextVar("ihltag_translator", default=ENGLISH)
+
+
+def current() -> Translator:
+    """The translator of the output being made (English unless ``using`` says otherwise):
+    the report's wording functions read it rather than take it through every call."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using(tr: Translator) -> Iterator[Translator]:
+    """Make ``tr`` the current translator for the ``with`` block."""
+    token = _CURRENT.set(tr)
+    try:
+        yield tr
+    finally:
+        _CURRENT.reset(token)
+
+
+def _(message: str) -> str:
+    """``gettext`` of the current translator (the name ``pybabel extract`` looks for)."""
+    return _CURRENT.get().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``ngettext`` of the current translator."""
+    return _CURRENT.get().ngettext(singular, plural, n)
+
+
+def vocab(context: str, value: Any) -> str:
+    """A vocabulary value in the current language."""
+    return _CURRENT.get().vocab(context, value)
 
 
 def po_path(lang: str) -> Path:

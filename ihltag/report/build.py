@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ihltag.i18n import N_, _, current
 from ihltag.registry import Registry
 from ihltag.report import numbers, wording
 from ihltag.report.model import (
@@ -37,10 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LAYOUTS", "VERSION", "WITHHELD", "ReportError", "ReportOptions", "build_report"]
 
-CONFIDENTIAL_NOTICE = ("CONFIDENTIAL SOURCES INCLUDED: this report names sources marked "
+CONFIDENTIAL_NOTICE = N_("CONFIDENTIAL SOURCES INCLUDED: this report names sources marked "
                        "confidential; do not publish or share it as is.")
 
-METHOD = (
+METHOD = N_(
     "Each finding applies one rule of customary international humanitarian law (the ICRC "
     "Customary IHL Study) to one act recorded in an incident file. A rule is a list of "
     "elements that must all hold and of exceptions that would defeat it; each is "
@@ -166,8 +167,9 @@ def _rule_index(incidents: list[IncidentEntry], chosen: Chosen, run: CheckRun) -
                     counts[f["status"]] += 1
                     provisions += [p for p in f["provisions"] if p not in provisions]
         if refs:
-            out.append({"id": rule.id, "title": rule.title, "text": rule.text,
-                        "icrc": rule.icrc, "max_status": rule.max_status,
+            words = rule.in_lang(current().lang)
+            out.append({"id": rule.id, "title": words.title, "text": words.text,
+                        "icrc": words.icrc, "max_status": rule.max_status,
                         "violation": counts["violation"], "possible": counts["possible"],
                         "incidents": refs, "war_crimes": sorted(provisions)})
     return out
@@ -175,26 +177,27 @@ def _rule_index(incidents: list[IncidentEntry], chosen: Chosen, run: CheckRun) -
 
 def _scope(chosen: Chosen, options: ReportOptions) -> str:
     """The selection in words, for the summary and the provenance."""
-    who = ("findings attributed to " + ", ".join(chosen.actors)
-           + (" and the forces supporting them" if options.include_supporting else "")
-           if chosen.actors else "findings against all parties")
-    parts = [who, "violations only" if options.status == "violation"
-             else "violations and possible violations"]
+    actors = ", ".join(chosen.actors)
+    who = ((_("findings attributed to {actors} and the forces supporting them")
+            if options.include_supporting else _("findings attributed to {actors}"))
+           .format(actors=actors) if chosen.actors else _("findings against all parties"))
+    parts = [who, _("violations only") if options.status == "violation"
+             else _("violations and possible violations")]
     if chosen.rules:
-        parts.append("rules " + ", ".join(sorted(chosen.rules, key=lambda r: int(
-            r.rpartition("-")[2] or 0))))
+        parts.append(_("rules {ids}").format(ids=", ".join(sorted(chosen.rules, key=lambda r: int(
+            r.rpartition("-")[2] or 0)))))
     if chosen.conflicts:
-        parts.append("conflicts " + ", ".join(sorted(chosen.conflicts)))
+        parts.append(_("conflicts {ids}").format(ids=", ".join(sorted(chosen.conflicts))))
     if options.regions:
-        parts.append("regions " + ", ".join(options.regions))
+        parts.append(_("regions {names}").format(names=", ".join(options.regions)))
     if options.date_from or options.date_to:
-        parts.append(f"incidents from {options.date_from or 'the start'} to "
-                     f"{options.date_to or 'today'}")
+        parts.append(_("incidents from {start} to {end}").format(
+            start=options.date_from or _("the start"), end=options.date_to or _("today")))
     if options.exclude_tags:
-        parts.append("leaving out incidents tagged " + ", ".join(options.exclude_tags))
-    parts.append("aggregate records counted" if options.include_aggregates
-                 else "aggregate records listed apart and not counted")
-    return "Scope: " + "; ".join(parts)
+        parts.append(_("leaving out incidents tagged {tags}").format(tags=", ".join(options.exclude_tags)))
+    parts.append(_("aggregate records counted") if options.include_aggregates
+                 else _("aggregate records listed apart and not counted"))
+    return _("Scope: {parts}").format(parts="; ".join(parts))
 
 
 def _period(incidents: list[IncidentEntry], options: ReportOptions) -> Period:
@@ -203,11 +206,14 @@ def _period(incidents: list[IncidentEntry], options: ReportOptions) -> Period:
     last = max(incidents, key=lambda i: (i["end"], i["start"]), default=None)
     shown_first = first["date"].partition("/")[0] if first else None
     shown_last = last["date"].rpartition("/")[2] if last else None
-    text = (f"incidents dated {shown_first} to {shown_last}" if shown_first != shown_last
-            else f"incidents dated {shown_first}") if first else "no incidents"
+    day = current().date
+    text = (_("incidents dated {start} to {end}").format(start=day(shown_first or ""),
+                                                        end=day(shown_last or ""))
+            if shown_first != shown_last else _("incidents dated {date}").format(
+                date=day(shown_first or ""))) if first else _("no incidents")
     if options.date_from or options.date_to:
-        text = (f"selected {options.date_from or 'the start'} to {options.date_to or 'today'}"
-                f"; {text}")
+        text = _("selected {start} to {end}; {text}").format(
+            start=options.date_from or _("the start"), end=options.date_to or _("today"), text=text)
     return {"date_from": options.date_from, "date_to": options.date_to,
             "first": shown_first, "last": shown_last, "text": text}
 
@@ -266,15 +272,15 @@ def build_report(run: CheckRun, options: ReportOptions) -> ReportData:
     conflicts = list(dict.fromkeys(c for e in entries for c in e["conflicts"]))
     return {
         "version": VERSION,
-        "notice": CONFIDENTIAL_NOTICE if options.include_confidential else None,
-        "title": "Compliance with IHL: " + (", ".join(chosen.groups) if chosen.actors
-                                            else "all parties"),
+        "notice": _(CONFIDENTIAL_NOTICE) if options.include_confidential else None,
+        "title": _("Compliance with IHL: {who}").format(
+            who=", ".join(chosen.groups) if chosen.actors else _("all parties")),
         "layout": options.layout,
-        "provenance": provenance(run, summary["scope"].removeprefix("Scope: ")),
+        "provenance": provenance(run, summary["scope"].partition(": ")[2]),
         "selection": _selection(chosen, options, run), "period": _period(entries, options),
         "actors": _actors(chosen, run.registry),
         "conflicts": [wording.conflict_info(c, run.registry) for c in conflicts],
         "summary": summary, "incidents": incidents, "aggregates": aggregates,
-        "rules": rules, "notes": book.finish(), "method": METHOD,
+        "rules": rules, "notes": book.finish(), "method": _(METHOD),
     }
 

@@ -11,6 +11,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
+from ihltag.i18n import _
 from ihltag.vocab import CASUALTY_KINDS
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def _cell(value: Any) -> Any:
 def _incident_cells(inc: IncidentEntry, notes: dict[int, Note]) -> dict[str, Any]:
     place = inc["place"]
     row: dict[str, Any] = {
-        "incident": inc["id"] or "(withheld)", "number": inc["number"], "date": inc["date"],
+        "incident": inc["id"] or _("(withheld)"), "number": inc["number"], "date": inc["date"],
         "date_start": inc["start"], "date_end": inc["end"], "country": place["country"],
         "admin1": place["admin1"], "admin2": place["admin2"], "place": place["place"],
         "title": inc["title"], "conflicts": "; ".join(inc["conflicts"]),
@@ -86,7 +87,10 @@ def render_csv(data: ReportData, bom: bool = True) -> str:
         buf.write(f"# {data['notice']}\r\n")
     buf.write(f"# {data['provenance']['text']}\r\n")
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    from ihltag.i18n import current
+
+    tr = current()  # headers in the report's language; the English ones are the keys
+    writer.writerow({k: k if tr.lang == "en" else tr.vocab("csv.column", k) for k in COLUMNS})
     for row in rows(data):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()

@@ -76,11 +76,21 @@ def url(value: Any) -> str:
 def _env(autoescape: bool) -> jinja2.Environment:
     import jinja2
 
+    from ihltag.i18n import current
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ihltag.report", "templates"),
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    tr = current()  # the templates' _() and ngettext() speak the report's language
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True,  # type: ignore[attr-defined]
+                                  pgettext=tr.pgettext)
+    env.globals["lang"] = tr.lang
+    env.filters["vocab"] = lambda value, context: tr.vocab(context, value)
+    env.filters["day"] = tr.date
+    env.filters["provision"] = tr.provision
     env.filters["md"] = md
     env.filters["url"] = url
     env.filters["plural"] = plural

@@ -10,7 +10,7 @@ unless ``--include-aggregates`` (``Finding.counted``).
 
 from __future__ import annotations
 
-from ihltag.diagnostics import plural
+from ihltag.i18n import _, current, ngettext
 from ihltag.report.model import (
     Figure,
     IncidentEntry,
@@ -36,17 +36,19 @@ def _exact_or(fig: Figure, key: str) -> int | None:
 def total_text(t: Total) -> str:
     """``at least 12 (best estimate 13, at most 15; 3 incidents)``; where no record has a
     lowest figure, only what the records support (``best estimate 5 (1 incident)``)."""
+    n = current().number
     parts = []
     if t["best"] is not None and (t["best"] != t["at_least"] or not t["with_low"]):
-        parts.append(f"best estimate {t['best']}")
+        parts.append(_("best estimate {n}").format(n=n(t["best"])))
     if t["upper"] is not None and t["upper"] != t["at_least"]:
-        parts.append(f"at most {t['upper']}")
-    rests = plural(t["incidents"], "incident")
+        parts.append(_("at most {n}").format(n=n(t["upper"])))
+    rests = ngettext("{n} incident", "{n} incidents", t["incidents"]).format(n=n(t["incidents"]))
     if t["with_low"] < t["incidents"] and t["with_low"]:
-        rests = f"{t['with_low']} of {rests} give a lowest figure"
+        rests = _("{some} of {all} give a lowest figure").format(some=n(t["with_low"]), all=rests)
     if not t["with_low"]:
         return f"{', '.join(parts)} ({rests})"
-    head = str(t["at_least"]) if t["upper"] == t["at_least"] else f"at least {t['at_least']}"
+    head = n(t["at_least"]) if t["upper"] == t["at_least"] else \
+        _("at least {n}").format(n=n(t["at_least"]))
     return f"{head} ({'; '.join([', '.join(parts), rests] if parts else [rests])})"
 
 
@@ -121,7 +123,7 @@ def serious(incidents: list[IncidentEntry], n: int = 4) -> list[Serious]:
     ranked.sort(key=lambda x: x[0], reverse=True)
     out: list[Serious] = []
     seen: set[int] = set()
-    for _, inc, f in ranked:
+    for _key, inc, f in ranked:
         if inc["number"] in seen:  # one line per incident: its most serious finding
             continue
         seen.add(inc["number"])

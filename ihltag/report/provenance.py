@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ihltag.i18n import N_
 from ihltag.report.model import Provenance
 
 if TYPE_CHECKING:
     from ihltag.results import CheckRun
 
-RULE_PACK = "rule pack v2"
+RULE_PACK = N_("rule pack v2")
 _SAFE = ["-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}"]
 
 
@@ -57,10 +58,17 @@ def provenance(run: CheckRun, filters: str) -> Provenance:
 
     commit, dirty = dataset_commit(run.root)
     when = generated()
-    dataset = ("dataset not under git" if commit is None else
-               f"dataset at commit {commit[:12]}" + (" with uncommitted changes" if dirty else ""))
-    text = (f"Generated {when} by ihltag {__version__}; {RULE_PACK} (digest "
-            f"{run.pack.digest}); {dataset}; {filters}.")
+    from ihltag.i18n import _, current
+
+    if commit is None:
+        dataset = _("dataset not under git")
+    else:
+        dataset = (_("dataset at commit {commit} with uncommitted changes") if dirty
+                   else _("dataset at commit {commit}")).format(commit=commit[:12])
+    text = _("Generated {date} by ihltag {version}; {pack} (digest {digest}); {dataset}; "
+             "{filters}.").format(date=current().date(when), version=__version__,
+                                  pack=_(RULE_PACK), digest=run.pack.digest, dataset=dataset,
+                                  filters=filters)
     return {"generated": when, "ihltag_version": __version__, "rule_pack": RULE_PACK,
             "rule_pack_digest": run.pack.digest, "dataset_commit": commit,
             "dataset_dirty": dirty, "filters": filters, "text": text}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from ihltag.diagnostics import plural
+from ihltag.i18n import _, current, ngettext, vocab
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,12 +43,13 @@ def _header(data: ReportData, console: Console) -> None:
     lines = [f"[dim]{escape(data['provenance']['text'])}[/]"]
     for a in data["actors"]:
         extra = f" ({a['kind']})" if a["kind"] else ""
-        extra += f", supporting {a['supports']}" if a["supports"] else ""
+        extra += ", " + _('supporting') + f" {a['supports']}" if a["supports"] else ""
         lines.append(f"[bold]{escape(a['id'])}[/] — {escape(a['name'])}{escape(extra)}")
-    lines.append(f"Period: {escape(data['period']['text'])}")
+    lines.append("" + _('Period:') + f" {escape(data['period']['text'])}")
     for c in data["conflicts"]:
         law = f" — {', '.join(c['law'])}" if c["law"] else ""
-        lines.append(f"[dim]{escape(c['name'])} ({c['classification']}){escape(law)}[/]")
+        lines.append(f"[dim]{escape(c['name'])} ({vocab('classification', c['classification'])})"
+                     f"{escape(law)}[/]")
     console.print(Panel("\n".join(lines), title=escape(data["title"]), title_align="left"))
 
 
@@ -56,20 +57,20 @@ def _matrix(data: ReportData, console: Console) -> None:
     from rich.table import Table
 
     sm = data["summary"]
-    table = Table(title="Violations by party and rule (+ possible violations, to review)",
+    table = Table(title=_("Violations by party and rule (+ possible violations, to review)"),
                   title_justify="left", expand=False)
-    table.add_column("Rule")
+    table.add_column(_("Rule"))
     for a in sm["matrix"]["actors"]:
         table.add_column(a, justify="right")
-    table.add_column("Incidents", justify="right")
-    table.add_column("Violations may amount to a war crime under", overflow="fold")
+    table.add_column(_("Incidents"), justify="right")
+    table.add_column(_("Violations may amount to a war crime under"), overflow="fold")
     rows = {r["rule"]: r for r in sm["rules"]}
     for row in sm["matrix"]["rows"]:
-        cells = [(f"{v}" + (f" + {p} possible" if p else "")) if v or p else "—"
+        cells = [(f"{v}" + (" + " + _("{n} possible").format(n=p) if p else "")) if v or p else "—"
                  for v, p in row["cells"]]
         total = rows[row["rule"]]
         table.add_row(f"{row['rule']} {row['title']}", *cells, str(total["incidents"]),
-                      "; ".join(total["war_crimes"]) or "—")
+                      "; ".join(map(current().provision, total["war_crimes"])) or "—")
     console.print(table)
 
 
@@ -77,29 +78,38 @@ def _summary(data: ReportData, console: Console) -> None:
     from rich.markup import escape
 
     sm = data["summary"]
-    console.print(f"[bold]Summary[/] {escape(sm['scope'])}.")
+    console.print("[bold]" + _('Summary') + f"[/] {escape(sm['scope'])}.")
     if not sm["findings"]:
-        console.print("No finding matches this selection.")
-    line = (f"Findings: {sm['findings']} ([red]{plural(sm['violation'], 'violation')}[/], "
-            f"[yellow]{plural(sm['possible'], 'possible violation')}[/]) in "
-            f"{plural(sm['incidents'], 'incident')}.")
+        console.print(_("No finding matches this selection."))
+    v, p, i = sm["violation"], sm["possible"], sm["incidents"]
+    line = ("" + _('Findings:') + f" {sm['findings']} ([red]"
+            f"" + ngettext('{n} violation', '{n} violations', v).format(n=v) + "[/], [yellow]"
+            "" + ngettext('{n} possible violation', '{n} possible violations', p).format(n=p) + "[/]) "
+            "" + ngettext('in {n} incident', 'in {n} incidents', i).format(n=i) + ".")
     if sm["aggregates"]:
-        line += (f" {plural(sm['aggregates'], 'aggregate record is', 'aggregate records are')}"
-                 " listed apart" + ("" if data["selection"]["include_aggregates"]
-                                    else " and not counted") + ".")
+        n = sm["aggregates"]
+        line += " " + (ngettext("{n} aggregate record is listed apart.",
+                                "{n} aggregate records are listed apart.", n)
+                       if data["selection"]["include_aggregates"] else
+                       ngettext("{n} aggregate record is listed apart and not counted.",
+                                "{n} aggregate records are listed apart and not counted.", n)
+                       ).format(n=n)
     console.print(line)
     if sm["skipped_invalid"]:
-        console.print(f"[yellow]{plural(sm['skipped_invalid'], 'invalid file')} left out: run "
-                      "'ihltag check'[/]")
+        n = sm["skipped_invalid"]
+        console.print("[yellow]" + ngettext("{n} invalid file left out: run 'ihltag check'",
+                                            "{n} invalid files left out: run 'ihltag check'",
+                                            n).format(n=n) + "[/]")
     if sm["matrix"]["rows"]:
         _matrix(data, console)
-    cas = "; ".join(f"{t['kind']} {t['text']}" for t in sm["totals"]) or "none recorded"
-    console.print(f"[bold]Casualties[/] (each incident once; aggregate records not added): "
-                  f"{escape(cas)}")
+    cas = "; ".join(f"{vocab('casualty', t['kind'])} {t['text']}" for t in sm["totals"]) \
+        or _("none recorded")
+    console.print("[bold]" + _("Casualties") + "[/] "
+                  + _("(each incident once; aggregate records not added):") + f" {escape(cas)}")
     if sm["serious"]:
-        console.print("[bold]Most serious findings[/]")
+        console.print("[bold]" + _('Most serious findings') + "[/]")
         for i, s in enumerate(sm["serious"], start=1):
-            console.print(f"  {i}. Incident {s['number']}: {escape(s['text'])}")
+            console.print(f"  {i}. " + _('Incident {n}').format(n=s['number']) + f": {escape(s['text'])}")
 
 
 def _finding(f: Finding) -> RenderableType:
@@ -108,24 +118,24 @@ def _finding(f: Finding) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
-    status = "violation" if f["status"] == "violation" else "possible violation"
+    status = _("violation") if f["status"] == "violation" else _("possible violation")
     parts: list[RenderableType] = [Text.from_markup(
-        f"[bold]{f['rule']} {escape(f['title'])}[/] (act {f['act']['index'] + 1}: "
+        f"[bold]{f['rule']} {escape(f['title'])}[/] (" + _('act {n}').format(n=f['act']['index'] + 1) + f": "
         f"{escape(f['act']['headline'])}): {_status(f['status'], status)} — "
-        f"attributed to {escape(f['attribution'])}"
-        + ("" if f["counted"] else " [dim](aggregate record: not counted)[/]"))]
+        f"{escape(f['headline'].split(' — ', 1)[-1])}"
+        + ("" if f["counted"] else " [dim]" + _('(aggregate record: not counted)') + "[/]"))]
     parts += [Text(w[0].upper() + w[1:] + ".", style="dim") for w in f["war_crimes"]]
     if f["act"]["happened"]:
-        parts.append(Text.assemble(("The act: ", "bold"), f["act"]["happened"]))
-    parts += _items("Established", f["established"], "green")
-    parts += _items("Not known from the record", f["unknown"], "yellow")
-    parts += _items("Not ruled out", f["open_exceptions"], "yellow")
-    parts += _items("Ruled out", f["ruled_out"])
+        parts.append(Text.assemble((_("The act") + ": ", "bold"), f["act"]["happened"]))
+    parts += _items(_("Established"), f["established"], "green")
+    parts += _items(_("Not known from the record"), f["unknown"], "yellow")
+    parts += _items(_("Not ruled out"), f["open_exceptions"], "yellow")
+    parts += _items(_("Ruled out"), f["ruled_out"])
     if f["presumed"]:
         parts.append(Text.assemble((f"{'; '.join(f['presumptions'])}: ", "bold"),
                                    f["presumed_basis"]))
     if f["note"]:
-        parts.append(Text.assemble(("Note: ", "bold"), f["note"]))
+        parts.append(Text.assemble((_("Note:") + " ", "bold"), f["note"]))
     return Panel(Group(*parts), border_style=STYLE[f["status"]].split()[-1], padding=(0, 1))
 
 
@@ -134,23 +144,24 @@ def _facts(inc: IncidentEntry, notes: dict[int, Note], console: Console) -> None
     from rich.text import Text
 
     if inc["perpetrators"]:
-        console.print("Attributed to: " + escape("; ".join(p["text"] for p in inc["perpetrators"])))
+        console.print(_("Attributed to:") + " " + escape("; ".join(p["text"] for p in inc["perpetrators"])))
     if inc["casualties_text"]:
-        console.print(f"Casualties: {inc['casualties_text']}")
+        console.print("" + _('Casualties:') + f" {inc['casualties_text']}")
     for r in inc["responses"]:
         when = f", {r['date']}" if r["date"] else ""
         refs = "".join(f" [{n}]" for n in r["refs"])
         console.print(Text(f"{r['heading']} ({r['actor']}{when}): {r['summary']}{refs}"))
     if inc["notes"]:
-        console.print(Text(f"Internal notes (not for publication): {inc['notes']}",
+        console.print(Text("" + _('Internal notes (not for publication):') + f" {inc['notes']}",
                            style="black on yellow"))
     if inc["law"]:
-        console.print(f"Law in force on its date: {escape(', '.join(inc['law']))}")
+        console.print("" + _('Law in force on its date:') + f" {escape(', '.join(inc['law']))}")
     for n in inc["refs"]:
         console.print(Text(f"  [{n}] {notes[n]['text']}", style="dim"))
     if inc["confidential_withheld"]:
-        console.print(f"  [dim]{plural(inc['confidential_withheld'], 'confidential source')} "
-                      "not shown[/]")
+        n = inc["confidential_withheld"]
+        console.print("  [dim]" + ngettext("{n} confidential source not shown",
+                                           "{n} confidential sources not shown", n).format(n=n) + "[/]")
     console.print()
 
 
@@ -168,10 +179,12 @@ def _incident(inc: IncidentEntry, notes: dict[int, Note], console: Console,
         for f in inc["findings"]:
             console.print(_finding(f))
         for flag in inc["review"]:
-            console.print(Text(f"For review: {flag['text']}", style="yellow"))
+            console.print(Text("" + _('For review:') + f" {flag['text']}", style="yellow"))
     else:
-        console.print("Findings: " + "; ".join(
-            f"{f['rule']} ({f['status']}, act {f['act']['index'] + 1})" for f in inc["findings"]))
+        console.print(_("Findings:") + " " + "; ".join(
+            f"{f['rule']} ({vocab('status', f['status'])}, "
+            + _("act {n}").format(n=f["act"]["index"] + 1) + ")"
+            for f in inc["findings"]))
     _facts(inc, notes, console)
 
 
@@ -180,14 +193,15 @@ def _by_rule(data: ReportData, console: Console) -> None:
     from rich.panel import Panel
     from rich.rule import Rule
 
-    console.print(Rule("[bold]Findings by rule[/]", align="left"))
+    console.print(Rule("[bold]" + _('Findings by rule') + "[/]", align="left"))
     by_number = {i["number"]: i for i in data["incidents"] + data["aggregates"]}
     for rule in data["rules"]:
         console.print(Panel(f"{escape(rule['text'])}\n[dim]{escape(rule['icrc'])}[/]",
                             title=f"[bold]{rule['id']} {escape(rule['title'])}[/]",
                             title_align="left", border_style="blue"))
         for ref in rule["incidents"]:
-            console.print(f"[bold]Incident {ref['number']}[/], {escape(ref['date_text'])}, "
+            console.print("[bold]" + _('Incident {n}').format(n=ref['number']) + f"[/], "
+                          f"{escape(ref['date_text'])}, "
                           f"{escape(ref['place'])}: {escape(ref['title'])}")
             for i in ref["findings"]:
                 console.print(_finding(by_number[ref["number"]]["findings"][i]))
@@ -200,17 +214,20 @@ def _body(data: ReportData, console: Console) -> None:
     full = data["layout"] != "rules"
     if not full:
         _by_rule(data, console)
-    console.print(Rule("[bold]Incidents[/]", align="left"))
+    console.print(Rule("[bold]" + _('Incidents') + "[/]", align="left"))
     for inc in data["incidents"]:
         _incident(inc, notes, console, full)
     if full and data["rules"]:
-        console.print(Rule("[bold]Rule index[/]", align="left"))
+        console.print(Rule("[bold]" + _('Rule index') + "[/]", align="left"))
         for rule in data["rules"]:
             refs = ", ".join(str(r["number"]) for r in rule["incidents"])
-            console.print(f"{rule['id']} {rule['title']} ({plural(rule['violation'], 'violation')},"
-                          f" {rule['possible']} possible): incidents {refs}")
+            v = rule["violation"]
+            console.print(f"{rule['id']} {rule['title']} ("
+                          f"" + ngettext('{n} violation', '{n} violations', v).format(n=v) + ", "
+                          "" + _('{n} possible').format(n=rule['possible']) + "): "
+                          "" + _('incidents {numbers}').format(numbers=refs) + "")
     if data["aggregates"]:
-        console.print(Rule("[bold]Aggregate records (listed, never added to totals)[/]",
+        console.print(Rule("[bold]" + _('Aggregate records (listed, never added to totals)') + "[/]",
                            align="left"))
         for inc in data["aggregates"]:
             _incident(inc, notes, console, full)
@@ -239,7 +256,7 @@ def render_terminal(data: ReportData, console: Console) -> None:
     _header(data, console)
     _summary(data, console)
     _body(data, console)
-    console.print(Panel(escape(data["method"]), title="[bold]Method[/]", title_align="left"))
+    console.print(Panel(escape(data["method"]), title="[bold]" + _('Method') + "[/]", title_align="left"))
 
 
 def render_text(data: ReportData, width: int = 100) -> str:

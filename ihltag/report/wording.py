@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ihltag.formats.ci import to_decide
+from ihltag.i18n import N_, _, current, vocab
 from ihltag.registry import UNIDENTIFIED, Registry
 from ihltag.report.model import (
     Act,
@@ -48,13 +49,16 @@ LAW_WORDS = {
 }
 # What a declared presumption makes of an omitted fact, for readers.
 PRESUMPTION_WORDS = {
-    "act.direct_participation": "presumed civilian, Rule 6",
-    "act.military_use": "presumed a civilian object, Rule 10",
+    "act.direct_participation": N_("presumed civilian, Rule 6"),
+    "act.military_use": N_("presumed a civilian object, Rule 10"),
 }
+N_("presumed (declared default)")
 STATE_KINDS = frozenset({"state_armed_forces", "foreign_state_forces"})
 
 
 def law_words(name: str) -> str:
+    if current().lang != "en":
+        return vocab("law", name)
     return LAW_WORDS.get(name, name.replace("_", " "))
 
 
@@ -62,17 +66,17 @@ def conflict_info(cid: str, registry: Registry) -> Conflict:
     c = registry.conflicts[cid]
     return {"id": c.id, "name": c.name, "classification": c.classification,
             "country": c.country, "parties": list(c.parties),
-            "law": [law_words(x) if isinstance(x, str) else
-                    f"{law_words(x.name)} (from {x.from_})" for x in (c.law or [])],
+            "law": [law_words(x) if isinstance(x, str) else _("{law} (from {date})").format(
+                law=law_words(x.name), date=current().date(str(x.from_))) for x in (c.law or [])],
             "start": c.start, "end": c.end}
 
 
 def actor_info(key: str, registry: Registry) -> Actor:
     actor = registry.actors.get(key)
     if actor is None:
-        name = "Unidentified perpetrators" if key == UNIDENTIFIED else key
+        name = _("Unidentified perpetrators") if key == UNIDENTIFIED else key
         return {"id": key, "name": name, "kind": None, "supports": None, "aliases": []}
-    return {"id": actor.id, "name": actor.name, "kind": actor.kind.replace("_", " "),
+    return {"id": actor.id, "name": actor.name, "kind": vocab("actor.kind", actor.kind),
             "supports": actor.supports, "aliases": list(actor.aliases)}
 
 
@@ -85,30 +89,33 @@ def place(loc: Location, exact: bool) -> Place:
         "admin2": None if hide else loc.admin2, "place": None if hide else loc.place,
         "lat": None if hide else loc.lat, "lon": None if hide else loc.lon,
         "sensitive": loc.sensitive, "withheld": hide,
-        "text": ", ".join(p for p in parts if p) + (" (exact place withheld)" if hide else ""),
+        "text": ", ".join(p for p in parts if p) + (" " + _("(exact place withheld)") if hide else ""),
     }
 
 
 def date_text(text: str) -> str:
     """The date as written; a range ``A/B`` reads ``A to B``."""
     left, sep, right = text.partition("/")
-    return f"{left} to {right}" if sep else text
+    day = current().date
+    return _("{start} to {end}").format(start=day(left), end=day(right)) if sep else day(text)
 
 
 def figure(value: Any) -> Figure:
     """One recorded figure in words: exact, "at least", "about" or a range."""
+    n = current().number
     if isinstance(value, int):
-        return {"low": None, "best": None, "high": None, "exact": value, "text": str(value)}
+        return {"low": None, "best": None, "high": None, "exact": value, "text": n(value)}
     low, best, high = value.low, value.best, value.high
+    estimate = " " + _("(best estimate {n})").format(n=n(best)) if best is not None else ""
     if low is not None and high is not None:
-        text = f"{low} to {high}" if low != high else str(low)
-        text += f" (best estimate {best})" if best is not None else ""
+        text = _("{low} to {high}").format(low=n(low), high=n(high)) if low != high else n(low)
+        text += estimate
     elif low is not None:
-        text = f"at least {low}" + (f" (best estimate {best})" if best is not None else "")
+        text = _("at least {n}").format(n=n(low)) + estimate
     elif high is not None:
-        text = f"at most {high}" + (f" (best estimate {best})" if best is not None else "")
+        text = _("at most {n}").format(n=n(high)) + estimate
     else:
-        text = f"about {best}"
+        text = _("about {n}").format(n=n(best))
     return {"low": low, "best": best, "high": high, "exact": None, "text": text}
 
 
@@ -120,24 +127,27 @@ def casualties(incident: Incident) -> list[Casualty]:
 
 
 def casualty_text(cas: list[Casualty]) -> str:
-    return "; ".join(f"{c['kind']} {c['figure']['text']}" for c in cas)
+    return "; ".join(f"{vocab('casualty', c['kind'])} {c['figure']['text']}" for c in cas)
 
 
 def act(item: ActModel, index: int, text: Redactor) -> Act:
-    target = TARGETS.get(item.target, item.target)
-    headline = f"{item.type.replace('_', ' ')} — {target}"
+    target = TARGETS.get(item.target, item.target) if current().lang == "en" else \
+        vocab("act.target", item.target)
+    headline = f"{vocab('act.type', item.type)} — {target}"
     details: list[str] = []
     for name, value in item.model_dump(exclude_none=True).items():
         if name in ("type", "target", "note", "perpetrators"):  # perpetrators: the attribution
             continue
         if isinstance(value, bool):
-            shown = "yes" if value else "no"
+            shown = _("yes") if value else _("no")
         elif isinstance(value, list):
-            shown = ", ".join(str(v).replace("_", " ") for v in value)
+            shown = ", ".join(vocab(f"act.{name}", v) for v in value)
+        elif isinstance(value, int):
+            shown = current().number(value)
         else:
-            shown = str(value).replace("_", " ")
+            shown = vocab(f"act.{name}", value)
         # free text such as a ransom demand may name the place
-        details.append(f"{name.replace('_', ' ')}: {text.text(shown)}")
+        details.append(f"{vocab('act.field', name)}: {text.text(shown)}")
     note = text.text(item.note)
     happened = " ".join(p for p in ("; ".join(details) + "." if details else "", note or "") if p)
     return {"index": index, "type": item.type, "target": item.target, "headline": headline,
@@ -147,12 +157,14 @@ def act(item: ActModel, index: int, text: Redactor) -> Act:
 def actor_words(a: Mapping[str, Any], registry: Registry) -> str:
     """``JNIM (alleged, medium confidence)``; involvement other than direct is said too."""
     actor = registry.actors.get(a["actor"])
-    name = "unidentified perpetrators" if a["actor"] == UNIDENTIFIED else (
+    name = _("unidentified perpetrators") if a["actor"] == UNIDENTIFIED else (
         actor.id if actor else a["actor"])
     confidence = a.get("confidence") or CONFIDENCE_BY_ATTRIBUTION.get(a["attribution"], "")
     inv = a.get("involvement", "direct")
-    how = "" if inv in ("direct", "", None) else f", {inv.replace('_', ' ')}"
-    return f"{name} ({a['attribution']}, {confidence} confidence{how})"
+    how = "" if inv in ("direct", "", None) else f", {vocab('involvement', inv)}"
+    return _("{actor} ({attribution}, {confidence} confidence{involvement})").format(
+        actor=name, attribution=vocab("attribution", a["attribution"]),
+        confidence=vocab("confidence", confidence), involvement=how)
 
 
 def perpetrator(p: Any, key: str, registry: Registry) -> Perpetrator:
@@ -168,6 +180,7 @@ def perpetrator(p: Any, key: str, registry: Registry) -> Perpetrator:
 def clause_text(rule: Rule | None, clause: Evaluation) -> str:
     """The element's text for readers: the rule file's ``reader`` text when it has one."""
     if rule is not None:
+        rule = rule.in_lang(current().lang)
         for c in (*rule.elements, *rule.exceptions):
             if c.id == clause.id:
                 return c.reader or c.description
@@ -182,10 +195,10 @@ def presumptions(f: Result, rule: Rule | None) -> list[str]:
     out: list[str] = []
     for e in f.elements + f.exceptions:
         if e.default == "presumption":
-            words = PRESUMPTION_WORDS.get(facts.get(e.id, ""), "presumed (declared default)")
+            words = _(PRESUMPTION_WORDS.get(facts.get(e.id, ""), "presumed (declared default)"))
             if words not in out:
                 out.append(words)
-    return out or ["presumed (declared default)"]
+    return out or [_("presumed (declared default)")]
 
 
 def _judged(clauses: tuple[Evaluation, ...], rule: Rule | None, value: str) -> list[str]:
@@ -199,24 +212,27 @@ def finding(f: Result, inc: Incident, rule: Rule | None, registry: Registry,
         {"actor": a["actor"], "attribution": a["attribution"],
          "confidence": a.get("confidence") or CONFIDENCE_BY_ATTRIBUTION[a["attribution"]],
          "involvement": a.get("involvement") or "direct"} for a in f.actors]
-    attribution = "; ".join(actor_words(a, registry) for a in actors) or "unknown"
+    attribution = "; ".join(actor_words(a, registry) for a in actors) or _("unknown")
     violation = f.status == "violation"
-    status = "violation" if violation else "possible violation"
+    status = _("violation") if violation else _("possible violation")
+    words = rule.in_lang(current().lang) if rule is not None else None
     return {
-        "rule": f.rule, "title": f.title, "status": f.status or "possible",
+        "rule": f.rule, "title": words.title if words else f.title, "status": f.status or "possible",
         "counted": counted, "act": act(inc.acts[f.act], f.act, text), "actors": actors,
-        "attribution": attribution, "headline": f"{status} — attributed to {attribution}",
+        "attribution": attribution,
+        "headline": _("{status} — attributed to {attribution}").format(status=status,
+                                                                        attribution=attribution),
         # provisions only on a violation (war_crimes_shown re-checks the status)
-        "war_crimes": f.war_crime_texts(),
+        "war_crimes": war_crime_words(f, words),
         "provisions": [w.provision for w in f.war_crimes_shown()
                        if not w.provision.lower().startswith("none")],
         "presumed": f.presumed, "presumptions": presumptions(f, rule),
-        "presumed_basis": f.presumed_basis(),
+        "presumed_basis": presumed_basis(f, rule, words),
         "established": _judged(f.elements, rule, "true"),
         "unknown": _judged(f.elements, rule, "unknown"),
         "open_exceptions": _judged(f.exceptions, rule, "unknown"),
         "ruled_out": _judged(f.exceptions, rule, "false"),
-        "decide": [] if violation else [x.replace("_", " ") for x in to_decide(f)],
+        "decide": [] if violation else [vocab("act.field", x) for x in to_decide(f)],
         "note": f.note,
     }
 
@@ -233,14 +249,34 @@ def review_flags(findings: list[Finding]) -> list[ReviewFlag]:
         for f in group:
             facts.extend(x for x in f["decide"] if x not in facts)
         rules = [f["rule"] for f in group]
-        text = f"Act {index + 1}: possible under {', '.join(rules)}"
-        text += (f"; what would decide it: {', '.join(facts)}" if facts else
-                 "; a flag for review (the decisive judgement is not a recorded fact)")
+        text = _("Act {n}: possible under {rules}").format(n=index + 1, rules=", ".join(rules))
+        text += ("; " + _("what would decide it: {facts}").format(facts=", ".join(facts)) if facts
+                 else "; " + _("a flag for review (the decisive judgement is not a recorded fact)"))
         out.append({"act": index, "rules": rules, "text": text + "."})
     return out
 
 
 def response_heading(actor: str, registry: Registry) -> str:
     a = registry.actors.get(actor)
-    who = "the authorities" if a is not None and a.kind in STATE_KINDS else "the group"
-    return f"Response of {who}"
+    state = a is not None and a.kind in STATE_KINDS
+    return _("Response of the authorities") if state else _("Response of the group")
+
+
+def war_crime_words(f: Result, words: Rule | None) -> list[str]:
+    """"may amount to a war crime under …" in the report's language (the rule file's
+    French notes, the provision in French legal wording)."""
+    tr = current()
+    if tr.lang == "en" or words is None:
+        return f.war_crime_texts()
+    notes = {p.provision: p.note for p in words.war_crimes}
+    return [tr.war_crime(w.provision, notes.get(w.provision, "")) for w in f.war_crimes_shown()]
+
+
+def presumed_basis(f: Result, rule: Rule | None, words: Rule | None) -> str:
+    """The legal basis of the presumptions that decided the finding, in the report's
+    language (the rule file's translation of its bases)."""
+    basis = f.presumed_basis()
+    if rule is not None and words is not None and words is not rule:
+        for en, fr in zip(rule.defaults, words.defaults, strict=True):
+            basis = basis.replace(en.basis, fr.basis)
+    return basis
