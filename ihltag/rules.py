@@ -95,7 +95,7 @@ class _RuleFr(_Strict):
     no_war_crime: Text | None = None
     notes: dict[str, Text] = {}
     defaults: dict[str, Text] = {}
-    reader: Any = None
+    reader: dict[str, Annotated[str, Field(min_length=1, max_length=200)]] = {}
 
 
 class RuleFile(_Strict):
@@ -191,6 +191,8 @@ class Rule:
             out.append("no_war_crime")
         out += [f"note of {p.provision}" for p in self.war_crimes if p.note and p.provision not in fr.notes]
         out += [f"default basis of {d.clause}" for d in self.defaults if d.clause not in fr.defaults]
+        out += [f"reader text of {c.id}" for c in (*self.elements, *self.exceptions)
+                if c.reader and c.id not in fr.reader]
         return out
 
     def in_lang(self, lang: str) -> Rule:
@@ -210,10 +212,10 @@ class Rule:
             icrc = icrc.replace("/en/", "/fr/", 1)
         return replace(
             self, title=fr.title, text=words(fr.text), icrc=icrc,
-            elements=tuple(replace(c, description=words(fr.elements.get(c.id, c.description)))
-                           for c in self.elements),
-            exceptions=tuple(replace(c, description=words(fr.exceptions.get(c.id, c.description)))
-                             for c in self.exceptions),
+            elements=tuple(replace(c, description=words(fr.elements.get(c.id, c.description)),
+                                   reader=fr.reader.get(c.id, c.reader)) for c in self.elements),
+            exceptions=tuple(replace(c, description=words(fr.exceptions.get(c.id, c.description)),
+                                     reader=fr.reader.get(c.id, c.reader)) for c in self.exceptions),
             war_crimes=tuple(replace(p, note=fr.notes.get(p.provision, p.note))
                              for p in self.war_crimes),
             defaults=tuple(replace(d, basis=words(fr.defaults.get(d.clause, d.basis)))
@@ -484,6 +486,7 @@ def _check_fr(doc: Document, spec: RuleFile) -> list[Diagnostic]:
         return []
     known = {"elements": [c.id for c in spec.elements], "exceptions": [c.id for c in spec.exceptions],
              "defaults": [c.id for c in [*spec.elements, *spec.exceptions]],
+             "reader": [c.id for c in [*spec.elements, *spec.exceptions]],
              "notes": [w.provision for w in spec.war_crimes if w.note]}
     out: list[Diagnostic] = []
     for group, ids in known.items():
