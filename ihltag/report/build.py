@@ -202,8 +202,11 @@ def _scope(chosen: Chosen, options: ReportOptions) -> str:
 
 def _period(incidents: list[IncidentEntry], options: ReportOptions) -> Period:
     """The period as the incidents' own dates are written (not the days they may mean)."""
-    first = min(incidents, key=lambda i: (i["start"], i["end"]), default=None)
-    last = max(incidents, key=lambda i: (i["end"], i["start"]), default=None)
+    # the widest date first among those starting (or ending) on the same day: "2024"
+    # rather than "2024-01" when both begin on 1 January
+    widest = sorted(incidents, key=lambda i: (i["start"], i["end"]))
+    first = min(reversed(widest), key=lambda i: i["start"], default=None)
+    last = max(widest, key=lambda i: i["end"], default=None)
     shown_first = first["date"].partition("/")[0] if first else None
     shown_last = last["date"].rpartition("/")[2] if last else None
     day = current().date
