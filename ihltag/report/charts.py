@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -111,19 +111,25 @@ def _period(selection: Mapping[str, Any]) -> tuple[date | None, date | None]:
         return None, None
 
 
-def pictures(data: Mapping[str, Any]) -> dict[str, str]:
-    """The map and the timeline (hand-written SVG, no matplotlib), by name."""
-    from ihltag.report.maps import incident_map, map_incidents
-    from ihltag.report.timeline import timeline, timeline_incidents
+def pictures(data: Mapping[str, Any], gettext: Callable[[str], str] | None = None,
+             lang: str = "en") -> dict[str, str]:
+    """The map and the timeline (hand-written SVG, no matplotlib), by name; their words
+    through ``gettext`` and their month and country names in ``lang`` when given."""
+    from ihltag.report.maps import MapLabels, incident_map, map_incidents
+    from ihltag.report.timeline import TimelineLabels, timeline, timeline_incidents
+
+    map_labels = MapLabels.translated(gettext, lang) if gettext else MapLabels()
+    line_labels = TimelineLabels.translated(gettext, lang) if gettext else TimelineLabels()
 
     # each incident once, with the highest status of its findings; aggregate records,
     # listed apart, are not drawn
     incidents = list(data["incidents"])
     out: dict[str, str] = {}
-    drawn = incident_map(map_incidents(incidents))
+    drawn = incident_map(map_incidents(incidents), map_labels)
     if drawn:
         out["map"] = drawn
-    line = timeline(timeline_incidents(incidents), period=_period(data.get("selection", {})))
+    line = timeline(timeline_incidents(incidents), line_labels,
+                    period=_period(data.get("selection", {})))
     if line:
         out["timeline"] = line
     return out

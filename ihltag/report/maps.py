@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -51,30 +51,51 @@ class MapIncident:
 
 @dataclass(frozen=True)
 class MapLabels:
-    """Every visible string of the map, so that a translation can replace them."""
+    """Every visible string of the map, so that a translation can replace them: the
+    defaults are the English messages, ``translated`` runs
+    them through a language's ``gettext``."""
 
     violation: str = "violation"
     possible: str = "possible"
     exact: str = "incident at its recorded coordinates"
-    region: str = ("incidents drawn at the seat of their region (no coordinates recorded, or "
-                   "the place withheld)")
-    credit: str = "Country outlines: Natural Earth (public domain). Region seats: GeoNames (CC BY 4.0)."
+    region: str = ("incidents drawn at the seat of their region (no coordinates recorded, "
+                     "or the place withheld)")
+    credit: str = ("Country outlines: Natural Earth (public domain). Region seats: GeoNames "
+                     "(CC BY 4.0).")
+    alt_intro: str = ("Map of incident locations in Mali and neighbouring countries: {exact} "
+                        "incident(s) at their recorded coordinates")
+    alt_regions: str = "incidents drawn at the seat of their region — {regions}"
+    alt_region: str = "{region}: {violation} violation, {possible} possible"
+    alt_unplaced: str = ("{unplaced} incident(s) record no place that can be shown and are "
+                           "not on the map")
     country_names: Mapping[str, str] = field(default_factory=dict)  # ISO3 -> shown name
+
+    @classmethod
+    def translated(cls, gettext: Callable[[str], str], lang: str = "en") -> MapLabels:
+        """The labels in a language: messages through ``gettext``, country names from the
+        locale's territory names (Babel) when it is not English."""
+        texts = {f.name: gettext(f.default) for f in fields(cls) if isinstance(f.default, str)}
+        names: dict[str, str] = {}
+        if lang != "en":
+            from babel import Locale
+
+            territories = Locale.parse(lang).territories
+            names = {c["iso3"]: territories[c["iso2"]] for c in _outlines()
+                     if c.get("iso2") in territories}
+        return cls(**texts, country_names=names)
 
     def status(self, status: str) -> str:
         return self.violation if status == "violation" else self.possible
 
     def alt(self, exact: int, regional: dict[str, tuple[int, int]], unplaced: int) -> str:
         """The map as a sentence: what a reader who cannot see it needs to know."""
-        parts = [f"Map of incident locations in Mali and neighbouring countries: {exact} "
-                 "incident(s) at their recorded coordinates"]
+        parts = [self.alt_intro.format(exact=exact)]
         if regional:
-            per = "; ".join(f"{name}: {v} {self.violation}, {p} {self.possible}"
+            per = "; ".join(self.alt_region.format(region=name, violation=v, possible=p)
                             for name, (v, p) in sorted(regional.items()))
-            parts.append(f"incidents drawn at the seat of their region — {per}")
+            parts.append(self.alt_regions.format(regions=per))
         if unplaced:
-            parts.append(f"{unplaced} incident(s) record no place that can be shown and are "
-                         "not on the map")
+            parts.append(self.alt_unplaced.format(unplaced=unplaced))
         return ". ".join(parts) + "."
 
 

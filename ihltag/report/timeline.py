@@ -16,8 +16,8 @@ a translation can replace them.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,14 +50,34 @@ class TimelineIncident:
 
 @dataclass(frozen=True)
 class TimelineLabels:
-    """Every visible string of the timeline, so that a translation can replace them."""
+    """Every visible string of the timeline, so that a translation can replace them: the
+    defaults are the English messages, ``translated`` runs
+    them through a language's ``gettext`` and takes its month names from the locale."""
 
     violation: str = "violation"
     possible: str = "possible"
     axis: str = "incidents"
     bars: str = "Bars: incidents dated within one month"
     spans: str = "Incidents dated to a range of dates (each drawn over the days it can mean)"
+    bar_title: str = "{month}: {count} {status}"
+    alt_period: str = "Timeline, {first} to {last}, every month shown."
+    alt_busy: str = "Incidents dated within one month: {months}."
+    alt_none: str = "none"
+    alt_month: str = "{month}: {violation} violation, {possible} possible"
+    alt_spans: str = "{spans} incident(s) dated to a range of dates, drawn as spans."
     month_names: tuple[str, ...] = EN_MONTHS
+
+    @classmethod
+    def translated(cls, gettext: Callable[[str], str], lang: str = "en") -> TimelineLabels:
+        """The labels in a language; month names abbreviated as the locale does (Babel)."""
+        texts = {f.name: gettext(f.default) for f in fields(cls) if isinstance(f.default, str)}
+        months: tuple[str, ...] = EN_MONTHS
+        if lang != "en":
+            from babel.dates import get_month_names
+
+            names = get_month_names("abbreviated", locale=lang)
+            months = tuple(str(names[m]) for m in range(1, 13))
+        return cls(**texts, month_names=months)
 
     def status(self, status: str) -> str:
         return self.violation if status == "violation" else self.possible
@@ -68,14 +88,14 @@ class TimelineLabels:
     def alt(self, first: tuple[int, int], last: tuple[int, int],
             months: dict[tuple[int, int], dict[str, int]], spans: int) -> str:
         """The timeline as sentences, months with incidents listed."""
-        busy = [f"{self.month(y, m, True)}: {c['violation']} {self.violation}, "
-                f"{c['possible']} {self.possible}"
+        busy = [self.alt_month.format(month=self.month(y, m, True), violation=c["violation"],
+                                      possible=c["possible"])
                 for (y, m), c in sorted(months.items()) if c["violation"] or c["possible"]]
-        text = (f"Timeline, {self.month(*first, with_year=True)} to "
-                f"{self.month(*last, with_year=True)}, every month shown. Incidents dated "
-                f"within one month: {'; '.join(busy) if busy else 'none'}.")
+        text = self.alt_period.format(first=self.month(*first, with_year=True),
+                                      last=self.month(*last, with_year=True))
+        text += " " + self.alt_busy.format(months="; ".join(busy) if busy else self.alt_none)
         if spans:
-            text += f" {spans} incident(s) dated to a range of dates, drawn as spans."
+            text += " " + self.alt_spans.format(spans=spans)
         return text
 
 
@@ -153,10 +173,10 @@ def _bars(axis: _Axis, counts: dict[tuple[int, int], dict[str, int]], top: float
             if not n:
                 continue
             y -= n * unit
+            tip = labels.bar_title.format(month=labels.month(*ym, with_year=True), count=n,
+                                          status=labels.status(status))
             out.append(f'<rect class="bar {status}" x="{num(x)}" y="{num(y)}" width="{num(w)}" '
-                       f'height="{num(n * unit)}" fill="{colour}"><title>'
-                       f'{esc(labels.month(*ym, with_year=True))}: {n} {esc(labels.status(status))}'
-                       f'</title></rect>')
+                       f'height="{num(n * unit)}" fill="{colour}"><title>{esc(tip)}</title></rect>')
     out.append("</g>")
     return out
 

@@ -120,3 +120,15 @@ def test_outlines_hold_mali_and_its_seven_neighbours() -> None:
     text = resources.files("ihltag.report").joinpath("data/ne_110m_sahel.json").read_text("utf-8")
     iso = {c["iso3"] for c in json.loads(text)["countries"]}
     assert {"MLI", "DZA", "NER", "BFA", "CIV", "GIN", "SEN", "MRT"} <= iso
+
+
+def test_translated_labels_go_through_gettext_and_name_countries_in_the_language() -> None:
+    words = {"violation": "violation (fr)", "{region}: {violation} violation, {possible} possible":
+             "{region} : {violation} violation(s), {possible} possible(s)"}
+    labels = MapLabels.translated(lambda m: words.get(m, m), "fr")
+    assert labels.violation == "violation (fr)"
+    assert labels.country_names["MLI"] == "Mali" and labels.country_names["DZA"] == "Algérie"
+    svg = incident_map([_inc()], labels)
+    assert svg is not None
+    assert "Mopti : 1 violation(s), 0 possible(s)" in svg and ">Mauritanie<" in svg
+    assert MapLabels.translated(lambda m: m).country_names == {}  # English: Natural Earth's

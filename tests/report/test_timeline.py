@@ -91,3 +91,11 @@ def test_the_axis_covers_the_period_asked_for_and_every_incident_day() -> None:
     assert _months(svg) == ["2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04",
                             "2024-05", "2024-06", "2024-07"]
     assert _months(timeline(incs, period=(None, date(2024, 6, 30))) or "")[-1] == "2024-06"
+
+
+def test_translated_labels_take_the_locale_month_names() -> None:
+    labels = TimelineLabels.translated(lambda m: m.replace("Timeline", "Chronologie"), "fr")
+    assert labels.month_names[6:8] == ("juil.", "août")
+    svg = timeline([_inc("2024-07-14")], labels)
+    assert svg is not None and "Chronologie, juil. 2024 to juil. 2024" in svg
+    assert TimelineLabels.translated(lambda m: m).month_names[0] == "Jan"
