@@ -52,7 +52,8 @@ def test_a_misspelt_actor_kind_in_the_tests_file_is_located(cli: CLI, rules: Pat
 def test_a_party_that_is_no_actor_is_located(rules: Path) -> None:
     line, col = edit(rules / "_tests.yaml", "parties: [FAMa, JNIM]", "parties: [FAMa, JNIMM]")
     (d,) = check_tests(load_pack(rules))
-    assert (d.file, d.line, d.code) == (str(rules / "_tests.yaml"), line, "unknown-actor")
+    assert (d.file, d.line, d.column, d.code) == (
+        str(rules / "_tests.yaml"), line, col + len("parties: [FAMa, "), "unknown-actor")
     assert "party 'JNIMM' is not an actor id; did you mean 'JNIM'?" in d.message
 
 
