@@ -76,3 +76,29 @@ def test_the_scan_measures_nested_functions_and_methods(tmp_path: Path) -> None:
     found = function_lengths(tmp_path)
     assert found == {"pkg/m.py:C.method": LIMIT + 1, "pkg/m.py:outer": LIMIT + 3,
                      "pkg/m.py:outer.inner": 2}
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+def test_spelling_distance_is_computed_in_one_place() -> None:
+    """Every "did you mean" goes through ``diagnostics.suggestions`` (synonyms first,
+    then spelling), so hints are found the same way everywhere."""
+    users = [path.relative_to(PACKAGE).as_posix() for path in sorted(PACKAGE.rglob("*.py"))
+             if "difflib" in _imports(ast.parse(path.read_text(encoding="utf-8")))]
+    assert users == ["diagnostics.py"]
+
+
+def test_the_incident_id_pattern_is_written_once() -> None:
+    """``vocab.INCIDENT_ID``: the model, the JSON Schema and the file-name check use it."""
+    body = "[a-z][a-z0-9-]{2,79}"
+    writers = [path.relative_to(PACKAGE).as_posix() for path in sorted(PACKAGE.rglob("*.py"))
+               if body in path.read_text(encoding="utf-8")]
+    assert writers == ["vocab.py"]
