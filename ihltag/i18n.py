@@ -271,6 +271,27 @@ def extract_vocab(fileobj: Any, keywords: Any, comment_tags: Any,
             yield 1, "pgettext", (context, value), [f"vocabulary: {en_vocab(context, value)}"]
 
 
+def label_messages() -> list[str]:
+    """The words of the report's map and timeline: the defaults of ``MapLabels`` and
+    ``TimelineLabels``, which their ``translated`` puts through gettext."""
+    from dataclasses import fields
+
+    from ihltag.report.maps import MapLabels
+    from ihltag.report.timeline import TimelineLabels
+
+    return [f.default for cls in (MapLabels, TimelineLabels) for f in fields(cls)
+            if isinstance(f.default, str)]
+
+
+def extract_labels(fileobj: Any, keywords: Any, comment_tags: Any,
+                   options: Any) -> Iterator[tuple[int, str | None, Any, list[str]]]:
+    """A Babel extractor for ``report/maps.py`` and ``report/timeline.py``: their label
+    dataclasses' defaults (one file gives both classes' words; the other gives none)."""
+    if fileobj.name.endswith("maps.py"):
+        for text in label_messages():
+            yield 1, "gettext", text, []
+
+
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
 
 
@@ -283,7 +304,9 @@ def extract(root: Path) -> Any:
 
     with (root / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
-    method_map = [("ihltag/vocab.py", "ihltag.i18n:extract_vocab"), *method_map]
+    method_map = [("ihltag/vocab.py", "ihltag.i18n:extract_vocab"),
+                  ("ihltag/report/maps.py", "ihltag.i18n:extract_labels"),
+                  ("ihltag/report/timeline.py", "ihltag.i18n:extract_labels"), *method_map]
     catalog = Catalog(project="ihltag", copyright_holder="ihltag developers", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(root), method_map, options_map, keywords=KEYWORDS):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from ihltag.i18n import _, vocab
 from ihltag.report.svg import esc
 
 VIOLATION = "#b2182b"
@@ -66,14 +67,15 @@ def _by_rule(plt: Any, rows: list[dict[str, Any]]) -> str:
     v = [float(r["violation"]) for r in rows][::-1]
     p = [float(r["possible"]) for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 0.9))
-    ax.barh(labels, v, color=VIOLATION, label="violation")
-    ax.barh(labels, p, left=v, color=POSSIBLE, label="possible")
-    ax.set_xlabel("findings")
+    ax.barh(labels, v, color=VIOLATION, label=_("violation"))
+    ax.barh(labels, p, left=v, color=POSSIBLE, label=vocab("status", "possible"))
+    ax.set_xlabel(_("findings"))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, loc="lower right")
-    ax.set_title("Findings per rule", loc="left", fontweight="bold")
-    alt = "Bar chart, findings per rule: " + "; ".join(
-        f"{r['rule']} {r['title']}: {r['violation']} violation, {r['possible']} possible"
+    ax.set_title(_("Findings per rule"), loc="left", fontweight="bold")
+    alt = _("Bar chart, findings per rule:") + " " + "; ".join(
+        _("{rule}: {v} violation, {p} possible").format(rule=f"{r['rule']} {r['title']}",
+                                                        v=r["violation"], p=r["possible"])
         for r in rows) + "."
     return _svg(fig, "rules", alt)
 
@@ -81,7 +83,7 @@ def _by_rule(plt: Any, rows: list[dict[str, Any]]) -> str:
 def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
     # report totals (numbers.totals): the bar is the best estimate where every record has
     # one, else the "at least" sum; a whisker only up to a real upper bound
-    labels = [r["kind"] for r in rows]
+    labels = [vocab("casualty", r["kind"]) for r in rows]
     # floats: matplotlib converts through C integers, and sums of many files are large
     central = [float(r["best"] if r["best"] is not None else r["at_least"]) for r in rows]
     lower = [max(0.0, c - float(r["at_least"])) for c, r in zip(central, rows, strict=True)]
@@ -93,10 +95,11 @@ def _casualties(plt: Any, rows: list[dict[str, Any]]) -> str:
     for y, (value, row) in enumerate(zip(central[::-1], rows[::-1], strict=True)):
         ax.annotate(row["text"], (value + upper[::-1][y], y), xytext=(6, 0),
                     textcoords="offset points", va="center")
-    ax.set_xlabel("persons (best estimate, else at least; whiskers: lowest sum to upper bound)")
-    ax.set_title("Casualties", loc="left", fontweight="bold")
+    ax.set_xlabel(_("persons (best estimate, else at least; whiskers: lowest sum to upper bound)"))
+    ax.set_title(_("Casualties"), loc="left", fontweight="bold")
     ax.margins(x=0.15)
-    alt = "Bar chart, casualties: " + "; ".join(f"{r['kind']} {r['text']}" for r in rows) + "."
+    alt = _("Bar chart, casualties:") + " " + "; ".join(
+        f"{vocab('casualty', r['kind'])} {r['text']}" for r in rows) + "."
     return _svg(fig, "casualties", alt)
 
 
@@ -137,8 +140,11 @@ def pictures(data: Mapping[str, Any], gettext: Callable[[str], str] | None = Non
 
 def charts(data: dict[str, Any]) -> dict[str, str]:
     """The SVG of each chart that has something to show, by name."""
+    from ihltag.i18n import current
+
     summary = data["summary"]
-    out = pictures(data)
+    tr = current()  # the report's language: the pictures' words and month names too
+    out = pictures(data, tr.gettext, tr.lang) if tr.lang != "en" else pictures(data)
     if not summary["rules"] and not summary["totals"]:
         return out
     plt = _setup()
