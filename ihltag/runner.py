@@ -354,6 +354,7 @@ class _Pass:
         self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
         self.stored: _Stored | None = None
         self.rendering: Rendering | None = reporter.rendering if reporter is not None else None
+        self.no_findings = self.rendering.render([]) if self.rendering is not None else None
         if cache is not None:
             from ihltag.cache import quiet_counts
 
@@ -387,7 +388,7 @@ class _Pass:
             if self.rendering is None or self.stored is None or \
                     self.run.names((violation, possible)):
                 return False
-            text = self.stored.text(key)
+            text = self.stored.text(key) if violation or possible else self.no_findings
             if text is None:
                 return False
             self.rendering.write(display, rid, text)

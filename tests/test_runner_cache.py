@@ -14,13 +14,14 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _paths import DATASET, RULES
 
 from ihltag import cache as cache_mod
 from ihltag.formats import REPORTERS, Options
-from ihltag.results import Finding
+from ihltag.results import FileResult, Finding
 from ihltag.runner import run_check
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -321,10 +322,22 @@ def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun,
         return real(text)
 
     monkeypatch.setattr(cache_mod, "unpack_findings", spy)
+    real_decode = cache_mod.decode
+    results: list[str] = []
+
+    def decode_spy(file: str, *args: Any) -> FileResult:
+        results.append(file)
+        return real_decode(file, *args)
+
+    monkeypatch.setattr(cache_mod, "decode", decode_spy)
     checked = _spy(monkeypatch)
     assert cli("check", str(dataset), "-f", "json") == (code, cold, "")
-    with_findings = sum(1 for i in json.loads(cold)["incidents"] if i["findings"])
+    incidents = json.loads(cold)["incidents"]
+    with_findings = sum(1 for i in incidents if i["findings"])
     assert checked == [] and len(decoded) <= 10 < with_findings
+    # no result object for a file with nothing but findings (or none), but for the few
+    # whose findings a failed run would name
+    assert len(results) <= 10 < len(incidents)
 
 
 def test_a_tampered_rendering_is_a_miss(dataset: Path, cli: CliRun,
