@@ -107,4 +107,6 @@ def render_html(data: ReportData) -> str:
     from ihltag.report.toc import add_toc
 
     page = _env(True).get_template("report.html.j2").render(r=data, charts=charts(dict(data)))
-    return add_toc(page)  # built from the page's own headings: always what was drawn
+    from ihltag.i18n import _
+
+    return add_toc(page, _("Contents"))  # built from the page's own headings: always what was drawn
