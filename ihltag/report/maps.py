@@ -234,8 +234,9 @@ def _countries(proj: _Projection, labels: MapLabels) -> list[str]:
         out.append(f'<path d="{d}" fill="{"#ece6d6" if home else "#f6f4ef"}" '
                    f'stroke="#8c8c8c" stroke-width="{"1.2" if home else "0.7"}"/>')
         x, y = proj(*_label_point(c["rings"]))
-        if 30 < x < WIDTH - 30 and 12 < y < proj.height - 8:
-            name = labels.country_names.get(c["iso3"], c["name"])
+        name = labels.country_names.get(c["iso3"], c["name"])
+        half = len(name) * (4.6 if home else 3.9)  # capitals, letter-spaced
+        if half + 2 < x < WIDTH - half - 2 and 12 < y < proj.height - 8:
             names.append(f'<text x="{num(x)}" y="{num(y)}" text-anchor="middle" '
                          f'class="country{" home" if home else ""}">{esc(name)}</text>')
     out.append("</g>")

@@ -186,13 +186,16 @@ def _month_axis(axis: _Axis, y: float, bottom: float, labels: TimelineLabels) ->
            f'<line x1="{num(LEFT)}" x2="{num(WIDTH - RIGHT)}" y1="{num(y)}" y2="{num(y)}" '
            'stroke="#222"/>']
     col = axis.col
+    # as many letters of each month's name as its column holds (about 5 px a letter):
+    # "Sep" or "sept.", else "sep", else "s"; in very narrow columns only each quarter's
+    fits = int((col - 2) / 5.2)
     for i, (yr, mo) in enumerate(axis.months):
         x = LEFT + i * col
         name = labels.month(yr, mo)
-        if col >= 17:
+        if len(name) <= fits:
             shown = name
-        elif col >= 7 or mo in (1, 4, 7, 10):
-            shown = name[:1]
+        elif fits >= 1 or mo in (1, 4, 7, 10):
+            shown = name.rstrip(".")[:max(fits, 1)]
         else:
             shown = ""
         out.append(f'<text class="month" x="{num(x + col / 2)}" y="{num(y + 12)}" '

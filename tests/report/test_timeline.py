@@ -99,3 +99,14 @@ def test_translated_labels_take_the_locale_month_names() -> None:
     svg = timeline([_inc("2024-07-14")], labels)
     assert svg is not None and "Chronologie, juil. 2024 to juil. 2024" in svg
     assert TimelineLabels.translated(lambda m: m).month_names[0] == "Jan"
+
+
+def test_month_names_are_shortened_to_what_a_narrow_column_holds() -> None:
+    fr = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc.")
+    svg = timeline([_inc("2023-01-05"), _inc("2025-12-20")], TimelineLabels(month_names=fr))
+    assert svg is not None
+    shown = re.findall(r'class="month"[^>]*>([^<]*)</text>', svg)
+    assert len(shown) == 36 and shown[:4] == ["jan", "fév", "mar", "avr"] and shown[8] == "sep"
+    wide = timeline([_inc("2024-01-05"), _inc("2024-03-20")], TimelineLabels(month_names=fr))
+    assert re.findall(r'class="month"[^>]*>([^<]*)</text>', wide or "") == ["janv.", "févr.", "mars"]
