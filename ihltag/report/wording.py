@@ -27,7 +27,16 @@ from ihltag.report.model import (
     Place,
     ReviewFlag,
 )
-from ihltag.vocab import ATTRIBUTION, CASUALTY_KINDS, CONFIDENCE_BY_ATTRIBUTION, TARGETS
+from ihltag.vocab import (
+    ATTRIBUTION,
+    CASUALTY_KINDS,
+    CONFIDENCE_BY_ATTRIBUTION,
+    DEMAND_TO,
+    MEANS,
+    REASONS,
+        TARGETS,
+    VICTIM_GROUPS,
+)
 
 if TYPE_CHECKING:
     from ihltag.models import Act as ActModel
@@ -130,26 +139,76 @@ def casualty_text(cas: list[Casualty]) -> str:
     return "; ".join(f"{vocab('casualty', c['kind'])} {c['figure']['text']}" for c in cas)
 
 
+# Recorded act facts in words for readers: (when true, when false).
+FLAG_WORDS = {
+    "military_objective_present": ("a military objective was present",
+                                   "no military objective was present"),
+    "military_use": ("the object was used for military action",
+                     "the object was not used for military action"),
+    "warning_unheeded": ("a warning to stop went unheeded", "no warning went unheeded"),
+    "status_disputed": ("the victims' status is disputed", "the victims' status is not disputed"),
+    "direct_participation": ("the victims were taking a direct part in hostilities",
+                             "the victims were not taking part in hostilities"),
+    "in_custody": ("the victims were in the perpetrators' custody",
+                   "the victims were not in custody"),
+    "incommunicado": ("they were held incommunicado", "they were not held incommunicado"),
+    "judicial_review": ("they were brought before a judge", "they were not brought before a judge"),
+    "released": ("they were released", "they were not released"),
+    "fate_disclosed": ("their fate was disclosed", "their fate was not disclosed"),
+    "ordered": ("an order to leave was given", "no order to leave was given"),
+    "compelled": ("people were forced out", "people were not forced out"),
+    "regular_court": ("the sentence came from a regular court",
+                      "the sentence did not come from a regular court"),
+    "deny_sustenance": ("the aim was to deny sustenance", "the aim was not to deny sustenance"),
+    "starvation_intent": ("the aim was to starve civilians", "the aim was not to starve civilians"),
+    "relief_blocked": ("relief was blocked", "relief was not blocked"),
+    "owner_adverse": ("the owners were seen as on the other side",
+                      "the owners were not seen as on the other side"),
+    "levy": ("it was a levy imposed by the party controlling the area", "it was not a levy"),
+    "mutilation": ("there was mutilation", "there was no mutilation"),
+    "victim_activated": ("the device was set off by its victims",
+                         "the device was not set off by its victims"),
+    "warning": ("a warning was given", "no warning was given"),
+}
+AIM_WORDS = {"directed": "the attack was aimed at its target",
+             "indiscriminate": "the attack was not aimed at a specific military objective",
+             "incidental": "the harm was incidental to an attack on a military objective",
+             "unknown": "the aim is not recorded"}
+VALUE_WORDS = {"means": ("means:", MEANS), "targeting": ("", AIM_WORDS),
+               "reason": ("reason recorded:", REASONS), "demand_to": ("demand addressed to", DEMAND_TO)}
+
+
+def _detail(name: str, value: Any, text: Redactor) -> str:
+    """One recorded fact of an act in words (free text such as a demand goes through the
+    redactor: it may name the place)."""
+    if isinstance(value, bool) and name in FLAG_WORDS:
+        return FLAG_WORDS[name][0 if value else 1]
+    if name in VALUE_WORDS:
+        lead, words = VALUE_WORDS[name]
+        return f"{lead} {words.get(str(value), str(value).replace('_', ' '))}".strip()
+    if name == "count":
+        return f"number recorded: {value}"
+    if name == "victim_groups":
+        return "among the victims: " + ", ".join(VICTIM_GROUPS.get(v, v) for v in value)
+    if isinstance(value, bool):
+        shown = "yes" if value else "no"
+    elif isinstance(value, list):
+        shown = ", ".join(str(v).replace("_", " ") for v in value)
+    else:
+        shown = str(value).replace("_", " ")
+    return f"{name.replace('_', ' ')}: {text.text(shown)}"
+
+
 def act(item: ActModel, index: int, text: Redactor) -> Act:
-    target = TARGETS.get(item.target, item.target) if current().lang == "en" else \
-        vocab("act.target", item.target)
-    headline = f"{vocab('act.type', item.type)} — {target}"
-    details: list[str] = []
-    for name, value in item.model_dump(exclude_none=True).items():
-        if name in ("type", "target", "note", "perpetrators"):  # perpetrators: the attribution
-            continue
-        if isinstance(value, bool):
-            shown = _("yes") if value else _("no")
-        elif isinstance(value, list):
-            shown = ", ".join(vocab(f"act.{name}", v) for v in value)
-        elif isinstance(value, int):
-            shown = current().number(value)
-        else:
-            shown = vocab(f"act.{name}", value)
-        # free text such as a ransom demand may name the place
-        details.append(f"{vocab('act.field', name)}: {text.text(shown)}")
+    target = TARGETS.get(item.target, item.target)
+    headline = f"{item.type.replace('_', ' ')} — {target}"
+    details = [_detail(name, value, text)
+               for name, value in item.model_dump(exclude_none=True).items()
+               # perpetrators: the attribution says it
+               if name not in ("type", "target", "note", "perpetrators")]
     note = text.text(item.note)
     happened = " ".join(p for p in ("; ".join(details) + "." if details else "", note or "") if p)
+    happened = happened[:1].upper() + happened[1:]
     return {"index": index, "type": item.type, "target": item.target, "headline": headline,
             "details": details, "note": note, "happened": happened}
 
