@@ -31,11 +31,7 @@ from ihltag.vocab import (
     ATTRIBUTION,
     CASUALTY_KINDS,
     CONFIDENCE_BY_ATTRIBUTION,
-    DEMAND_TO,
-    MEANS,
-    REASONS,
-        TARGETS,
-    VICTIM_GROUPS,
+    TARGETS,
 )
 
 if TYPE_CHECKING:
@@ -141,67 +137,79 @@ def casualty_text(cas: list[Casualty]) -> str:
 
 # Recorded act facts in words for readers: (when true, when false).
 FLAG_WORDS = {
-    "military_objective_present": ("a military objective was present",
-                                   "no military objective was present"),
-    "military_use": ("the object was used for military action",
-                     "the object was not used for military action"),
-    "warning_unheeded": ("a warning to stop went unheeded", "no warning went unheeded"),
-    "status_disputed": ("the victims' status is disputed", "the victims' status is not disputed"),
-    "direct_participation": ("the victims were taking a direct part in hostilities",
-                             "the victims were not taking part in hostilities"),
-    "in_custody": ("the victims were in the perpetrators' custody",
-                   "the victims were not in custody"),
-    "incommunicado": ("they were held incommunicado", "they were not held incommunicado"),
-    "judicial_review": ("they were brought before a judge", "they were not brought before a judge"),
-    "released": ("they were released", "they were not released"),
-    "fate_disclosed": ("their fate was disclosed", "their fate was not disclosed"),
-    "ordered": ("an order to leave was given", "no order to leave was given"),
-    "compelled": ("people were forced out", "people were not forced out"),
-    "regular_court": ("the sentence came from a regular court",
-                      "the sentence did not come from a regular court"),
-    "deny_sustenance": ("the aim was to deny sustenance", "the aim was not to deny sustenance"),
-    "starvation_intent": ("the aim was to starve civilians", "the aim was not to starve civilians"),
-    "relief_blocked": ("relief was blocked", "relief was not blocked"),
-    "owner_adverse": ("the owners were seen as on the other side",
-                      "the owners were not seen as on the other side"),
-    "levy": ("it was a levy imposed by the party controlling the area", "it was not a levy"),
-    "mutilation": ("there was mutilation", "there was no mutilation"),
-    "victim_activated": ("the device was set off by its victims",
-                         "the device was not set off by its victims"),
-    "warning": ("a warning was given", "no warning was given"),
+    "military_objective_present": (N_("a military objective was present"),
+                                   N_("no military objective was present")),
+    "military_use": (N_("the object was used for military action"),
+                     N_("the object was not used for military action")),
+    "warning_unheeded": (N_("a warning to stop went unheeded"), N_("no warning went unheeded")),
+    "status_disputed": (N_("the victims' status is disputed"),
+                        N_("the victims' status is not disputed")),
+    "direct_participation": (N_("the victims were taking a direct part in hostilities"),
+                             N_("the victims were not taking part in hostilities")),
+    "in_custody": (N_("the victims were in the perpetrators' custody"),
+                   N_("the victims were not in custody")),
+    "incommunicado": (N_("they were held incommunicado"), N_("they were not held incommunicado")),
+    "judicial_review": (N_("they were brought before a judge"),
+                        N_("they were not brought before a judge")),
+    "released": (N_("they were released"), N_("they were not released")),
+    "fate_disclosed": (N_("their fate was disclosed"), N_("their fate was not disclosed")),
+    "ordered": (N_("an order to leave was given"), N_("no order to leave was given")),
+    "compelled": (N_("people were forced out"), N_("people were not forced out")),
+    "regular_court": (N_("the sentence came from a regular court"),
+                      N_("the sentence did not come from a regular court")),
+    "deny_sustenance": (N_("the aim was to deny sustenance"),
+                        N_("the aim was not to deny sustenance")),
+    "starvation_intent": (N_("the aim was to starve civilians"),
+                          N_("the aim was not to starve civilians")),
+    "relief_blocked": (N_("relief was blocked"), N_("relief was not blocked")),
+    "owner_adverse": (N_("the owners were seen as on the other side"),
+                      N_("the owners were not seen as on the other side")),
+    "levy": (N_("it was a levy imposed by the party controlling the area"),
+             N_("it was not a levy")),
+    "mutilation": (N_("there was mutilation"), N_("there was no mutilation")),
+    "victim_activated": (N_("the device was set off by its victims"),
+                         N_("the device was not set off by its victims")),
+    "warning": (N_("a warning was given"), N_("no warning was given")),
 }
-AIM_WORDS = {"directed": "the attack was aimed at its target",
-             "indiscriminate": "the attack was not aimed at a specific military objective",
-             "incidental": "the harm was incidental to an attack on a military objective",
-             "unknown": "the aim is not recorded"}
-VALUE_WORDS = {"means": ("means:", MEANS), "targeting": ("", AIM_WORDS),
-               "reason": ("reason recorded:", REASONS), "demand_to": ("demand addressed to", DEMAND_TO)}
+AIM_WORDS = {"directed": N_("the attack was aimed at its target"),
+             "indiscriminate": N_("the attack was not aimed at a specific military objective"),
+             "incidental": N_("the harm was incidental to an attack on a military objective"),
+             "unknown": N_("the aim is not recorded")}
+# Facts with a vocabulary value: a lead-in with the value in words.
+VALUE_WORDS = {"means": N_("means: {value}"),
+               "reason": N_("reason recorded: {value}"),
+               "demand_to": N_("demand addressed to: {value}")}
 
 
 def _detail(name: str, value: Any, text: Redactor) -> str:
     """One recorded fact of an act in words (free text such as a demand goes through the
     redactor: it may name the place)."""
     if isinstance(value, bool) and name in FLAG_WORDS:
-        return FLAG_WORDS[name][0 if value else 1]
+        return _(FLAG_WORDS[name][0 if value else 1])
+    if name == "targeting" and value in AIM_WORDS:
+        return _(AIM_WORDS[value])
     if name in VALUE_WORDS:
-        lead, words = VALUE_WORDS[name]
-        return f"{lead} {words.get(str(value), str(value).replace('_', ' '))}".strip()
+        return _(VALUE_WORDS[name]).format(value=vocab(f"act.{name}", value))
     if name == "count":
-        return f"number recorded: {value}"
+        return _("number recorded: {count}").format(count=current().number(value))
     if name == "victim_groups":
-        return "among the victims: " + ", ".join(VICTIM_GROUPS.get(v, v) for v in value)
+        return _("among the victims: {groups}").format(
+            groups=", ".join(vocab("act.victim_groups", v) for v in value))
     if isinstance(value, bool):
-        shown = "yes" if value else "no"
+        shown = _("yes") if value else _("no")
     elif isinstance(value, list):
-        shown = ", ".join(str(v).replace("_", " ") for v in value)
+        shown = ", ".join(vocab(f"act.{name}", v) for v in value)
+    elif isinstance(value, int):
+        shown = current().number(value)
     else:
-        shown = str(value).replace("_", " ")
-    return f"{name.replace('_', ' ')}: {text.text(shown)}"
+        shown = vocab(f"act.{name}", value)
+    return f"{vocab('act.field', name)}: {text.text(shown)}"
 
 
 def act(item: ActModel, index: int, text: Redactor) -> Act:
-    target = TARGETS.get(item.target, item.target)
-    headline = f"{item.type.replace('_', ' ')} — {target}"
+    target = TARGETS.get(item.target, item.target) if current().lang == "en" else \
+        vocab("act.target", item.target)
+    headline = f"{vocab('act.type', item.type)} — {target}"
     details = [_detail(name, value, text)
                for name, value in item.model_dump(exclude_none=True).items()
                # perpetrators: the attribution says it
