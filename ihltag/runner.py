@@ -224,16 +224,18 @@ class _Stored:
         self.with_findings = with_findings
         self.rendering = rendering
         self.order = [k for k in plan.keys if k is not None] if with_findings else []
-        self.next = 0
+        self.position = {k: i for i, k in enumerate(self.order)}
         self.asked: set[str] = set()
         self.texts: dict[str, str] = {}
         self.rendered: dict[str, str] = {}
 
     def _fetch(self, key: str) -> None:
+        """The batch from ``key`` on (files that need no look-up are skipped: a batch
+        starts where the asking is); a key asked for and not found is a miss, alone."""
         if key in self.asked:
             return
-        chunk = self.order[self.next:self.next + _BATCH]  # a key asked for and not found
-        self.next += len(chunk)                           # is a miss, alone
+        start = self.position.get(key, len(self.order))
+        chunk = self.order[start:start + _BATCH] or [key]
         self.asked = set(chunk)
         self.rendered = self.cache.renderings(chunk, self.rendering) if self.rendering else {}
         self.texts = self.cache.findings_texts([k for k in chunk if k not in self.rendered])

@@ -309,10 +309,16 @@ def test_results_survive_the_cache_round_trip(mini_dataset: Path) -> None:
     assert back.diagnostics == r.diagnostics and back.id == r.id and back.id_pos == r.id_pos
 
 
-def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun,
+@pytest.mark.parametrize("batch", [1, 500])
+def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun, batch: int,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 13 point 6: an unchanged file's findings are written as stored, neither
-    decoded nor encoded again; only the few findings that a failed run names are read."""
+    decoded nor encoded again; only the few findings that a failed run names are read.
+    (With batches of one, a file without findings, which needs no look-up, must not
+    make the next file's look-up miss.)"""
+    import ihltag.runner as runner
+
+    monkeypatch.setattr(runner, "_BATCH", batch)
     code, cold, _ = cli("check", str(dataset), "-f", "json")
     decoded: list[str] = []
     real = cache_mod.unpack_findings
