@@ -33,10 +33,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_plus, urlsplit
 
+from ihltag.i18n import N_
+
 if TYPE_CHECKING:
     from ihltag.models import Location
 
-WITHHELD = "[place withheld]"
+WITHHELD = N_("[place withheld]")
 
 # Words that do not locate anything on their own. They are withheld as part of the whole
 # name (``Inékar IDP camp``) but not everywhere they occur (``the camp``, ``a road``).
@@ -183,9 +185,11 @@ class Redactor:
         """``text`` with every mention of the place replaced by ``[place withheld]``."""
         if text is None or not self.active:
             return text
-        out = text
+        from ihltag.i18n import _
+
+        out, shown = text, _(WITHHELD)  # in the report's language
         for start, end in reversed(self._spans(text)):
-            out = out[:start] + WITHHELD + out[end:]
+            out = out[:start] + shown + out[end:]
         return out
 
     def names_place(self, text: str) -> bool:

@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 def citation(note: Note) -> str:
     """Publisher, “title”, date: the note without its references and links."""
+    from ihltag.i18n import _, current
+
     parts = [note["publisher"], f"“{note['title']}”"]
     if note["date"]:
-        parts.append(note["date"])
+        parts.append(current().date(note["date"]))
     out = ", ".join(parts) + "."
-    return out + (" [CONFIDENTIAL]" if note["confidential"] else "")
+    return out + (" " + _("[CONFIDENTIAL]") if note["confidential"] else "")
 
 
 def plain_text(note: Note) -> str:
@@ -37,7 +39,9 @@ def plain_text(note: Note) -> str:
     if note["url"]:
         out += f" {note['url']}"
     if note["archive_url"]:
-        out += f" (archived: {note['archive_url']})"
+        from ihltag.i18n import _
+
+        out += " (" + _("archived:") + f" {note['archive_url']})"
     return out
 
 

@@ -59,6 +59,8 @@ def test_french_golden_reads_as_french() -> None:
     assert "Peut constituer un crime de guerre au sens de l'article 8-2-e-v du Statut de Rome" in md
     assert "Chaque constatation applique une règle du droit international humanitaire" in md
     assert "Établi le 1 janvier 1970 par ihltag" in md  # SOURCE_DATE_EPOCH, as Babel words it
+    assert "[lieu non communiqué]" in md and "place withheld" not in md  # a sensitive place
+    assert "2 avril 2024. Cité pour" in md  # a source's date
     data = json.loads((GOLDEN / "all.fr.json").read_text(encoding="utf-8"))
     assert data["title"].startswith("Respect du DIH")
     assert data["method"].startswith("Chaque constatation")
@@ -110,12 +112,17 @@ def _english_ui() -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html", "terminal", "csv"])
+@pytest.mark.parametrize("fmt", ["markdown", "html", "terminal", "csv", "markdown-everything"])
 def test_a_french_report_has_no_english_ui_string(fmt: str, report: Report,
                                                   tmp_path: Path) -> None:
-    """Names, titles, summaries and quotes of the data excepted: they are the sources'."""
+    """Names, titles, summaries and quotes of the data excepted: they are the sources'.
+    ``markdown-everything``: with confidential sources, notes, aggregates and the rules
+    layout, whose words appear only then."""
+    extra = ["--include-confidential", "--include-notes", "--include-aggregates", "--layout",
+             "rules"] if fmt == "markdown-everything" else []
+    fmt = fmt.removesuffix("-everything")
     out_file = tmp_path / f"report.{ 'txt' if fmt == 'terminal' else fmt}"
-    code, _, err = report("-f", fmt, "--lang", "fr", "-o", str(out_file))
+    code, _, err = report("-f", fmt, "--lang", "fr", "-o", str(out_file), *extra)
     assert code == 0, err
     text = out_file.read_text(encoding="utf-8-sig")
     english = _english_ui()
