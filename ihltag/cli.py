@@ -502,7 +502,7 @@ def report(
     by rule), an executive summary, casualty totals and sources as notes."""
     config = _config()
     format = _format_for(output, format, ReportFormat, ReportFormat.terminal)
-    from ihltag.report import ReportError, ReportOptions, build_report
+    from ihltag.report import ReportOptions, build_report
 
     run = _run(_dataset_paths(paths, config), _path_arg(rules, "--rules") or config.rules,
                keep=True, presumptions=_presumptions(presumptions, config))
@@ -516,11 +516,7 @@ def report(
     from ihltag.i18n import using
 
     with using(_tr(lang, config)):  # the report's words, dates and numbers in this language
-        try:
-            data = build_report(run, options)
-        except ReportError as exc:
-            fail(str(exc))
-        _report_out(data, format, output, bom)
+        _report_out(build_report(run, options), format, output, bom)
 
 
 def _report_out(data: ReportData, format: ReportFormat, output: Path | None, bom: bool) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ihltag.dates import Span, parse_span
-from ihltag.diagnostics import suggestions
+from ihltag.diagnostics import DiagnosticsError, suggestions
 from ihltag.registry import UNIDENTIFIED, Registry, fold
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 LAYOUTS = ("incidents", "rules")
 
 
-class ReportError(Exception):
+class ReportError(DiagnosticsError):
     """The report cannot be made as asked (unknown actor, bad date): exit 2."""
 
 

@@ -17,6 +17,7 @@ from ihltag.diagnostics import DiagnosticsError
 from ihltag.formats import REPORTERS, Options
 from ihltag.gitdiff import GitError
 from ihltag.registry import RegistryError
+from ihltag.report import ReportError
 from ihltag.rules import RulePackError
 from ihltag.runner import run_check
 
@@ -42,7 +43,7 @@ def test_formats_run_no_git_and_reach_into_no_runner() -> None:
 
 
 @pytest.mark.parametrize("error", [RegistryError, RulePackError, DatasetError, ConfigError,
-                                   GitError])
+                                   GitError, ReportError])
 def test_errors_that_stop_a_command_share_one_base(error: type[Exception]) -> None:
     assert issubclass(error, DiagnosticsError)
 
