@@ -271,8 +271,8 @@ def test_all_errors_of_a_file_are_reported_together() -> None:
 
 def test_top_level_must_be_a_mapping() -> None:
     assert incident_errors("just text\n") == [
-        ("wrong-type", 1, 1, "expected a group of indented 'key: value' lines at the top level (id:, title:, …), found "
-         "'just text'")]
+        ("wrong-type", 1, 1, "expected a group of indented 'key: value' lines at the top level "
+         "(id:, title:, …), found 'just text'")]
 
 
 def test_conflict_end_before_start() -> None:
