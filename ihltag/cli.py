@@ -728,6 +728,10 @@ def _pack(rules: Path | None) -> RulePack:
 def main() -> None:
     import errno
 
+    # pydantic scans every installed package's metadata for plugins when it builds the
+    # first model: about 25 ms of a one-file lint, for plugins ihltag's models never use.
+    # A user who wants them can still set the variable.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         try:
             app()

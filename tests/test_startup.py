@@ -7,6 +7,7 @@ fast and does not depend on the machine.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -47,3 +48,19 @@ def test_the_probe_can_see_a_heavy_import() -> None:
     """The same probe does see the report's modules when the report runs."""
     loaded = _loaded("report", "--actor", "JNIM", "--format", "json", str(DATASET))
     assert "ihltag.report" in loaded and "jinja2" not in loaded
+
+
+def test_pydantic_plugins_are_not_looked_up() -> None:
+    """A one-file lint does not scan every installed package's metadata for pydantic
+    plugins (ihltag's models use none); a user's own setting is kept."""
+    probe = ("import os, sys\nsys.argv = ['ihltag', '--version']\nfrom ihltag.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('@@', os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env=env).stdout
+    assert out.rsplit("@@ ", 1)[1].strip() == "__all__"
+    env["PYDANTIC_DISABLE_PLUGINS"] = "logfire"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env=env).stdout
+    assert out.rsplit("@@ ", 1)[1].strip() == "logfire"
