@@ -71,12 +71,6 @@ class Selection:
     window: Span | None
 
 
-def findings_of(result: FileResult) -> list[Finding]:
-    """The result's findings (typed, ``ihltag.results``): the one place the report reads
-    them."""
-    return result.findings
-
-
 def actor_key(name: str, registry: Registry) -> str:
     """The id a finding's actor stands for; every spelling of 'unidentified' is one key."""
     if fold(name) == UNIDENTIFIED:
@@ -88,16 +82,12 @@ def actor_key(name: str, registry: Registry) -> str:
 def _resolve_actors(names: list[str], registry: Registry) -> list[str]:
     out: list[str] = []
     for name in names:
-        if fold(name) == UNIDENTIFIED:
-            key = UNIDENTIFIED
-        else:
-            actor = registry.resolve(name)
-            if actor is None:
-                close = registry.suggest(name, 3)
-                hint = (f"; closest known names: {', '.join(close)}" if close
-                        else f"; known actors: {', '.join(registry.actors)}")
-                raise ReportError(f"unknown actor '{name}'{hint} (see 'ihltag actors')")
-            key = actor.id
+        key = actor_key(name, registry)
+        if key != UNIDENTIFIED and key not in registry.actors:
+            close = registry.suggest(name, 3)
+            hint = (f"; closest known names: {', '.join(close)}" if close
+                    else f"; known actors: {', '.join(registry.actors)}")
+            raise ReportError(f"unknown actor '{name}'{hint} (see 'ihltag actors')")
         if key not in out:
             out.append(key)
     return out
@@ -209,7 +199,7 @@ def _pick(result: FileResult, sel: Selection, options: ReportOptions,
     if sel.conflicts is not None and not sel.conflicts & set(conflicts):
         return None
     kept = []
-    for f in findings_of(result):
+    for f in result.findings:
         if f.rank < STATUS_ORDER[options.status]:
             continue
         if sel.rules is not None and f.rule not in sel.rules:

@@ -8,14 +8,13 @@ read the diff."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from _paths import ROOT
-from reportdata import GOLDEN, normalize
+from reportdata import GOLDEN, assert_golden
 
 from ihltag.i18n import KEYWORDS, po_path, read_catalog
 
@@ -31,24 +30,11 @@ TEMPLATES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ihltag" / "report"
                    .glob("*.j2"))
 
 
-def _normalize(text: str) -> str:
-    text = normalize(text)
-    return re.sub(r"données au commit [0-9a-f]{12}( avec des modifications non validées)?",
-                  "données au commit <commit>", text)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_french_golden(name: str, report: Report) -> None:
     code, out, err = report(*CASES[name])
     assert code == 0, err
-    out = _normalize(out)
-    path = GOLDEN / name
-    if os.environ.get("IHLTAG_UPDATE_GOLDEN") == "1":
-        path.write_text(out, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}: run with IHLTAG_UPDATE_GOLDEN=1"
-    assert out == path.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden file; if the change is intended, regenerate with "
-        "IHLTAG_UPDATE_GOLDEN=1 and review the diff")
+    assert_golden(out, name)
 
 
 def test_french_golden_reads_as_french() -> None:

@@ -316,3 +316,16 @@ def test_the_most_serious_findings_come_first(report: Run) -> None:
     assert [s["number"] for s in serious] == [5, 4, 2, 3]
     assert serious[0]["text"].endswith("violation — attributed to Wagner (confirmed, high "
                                        "confidence)")
+
+
+def test_every_act_flag_has_its_reader_words() -> None:
+    """The report words each yes/no fact of an act; a flag added to the format and the rule
+    language without its words would print as a raw field name and 'yes'."""
+    from ihltag.models import Act
+    from ihltag.report.wording import FLAG_WORDS
+    from ihltag.rulelang import BOOL_ACT_FACTS
+
+    flags = {name for name, field in Act.model_fields.items()
+             if "[bool" in str(field.annotation) or field.annotation in (bool, bool | None)}
+    assert set(BOOL_ACT_FACTS) <= flags
+    assert set(FLAG_WORDS) == set(BOOL_ACT_FACTS)
