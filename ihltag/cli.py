@@ -8,11 +8,12 @@ engine, report renderers) are imported inside the commands that need them, so th
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -725,6 +726,76 @@ def _pack(rules: Path | None) -> RulePack:
     return load_pack(_path_arg(rules, "--rules") or config.rules)
 
 
+def _named(argv: list[str]) -> tuple[list[Any], list[Any]] | None:
+    """The registered commands and groups to build for ``argv``: only the one it names
+    (``check``, ``rules``, ...), or None (no command named: ``--help``, ``--version``, a
+    typo) to build them all.
+
+    typer builds every command's click parameters, with their annotations' adapters, on
+    every start (10–20 ms, most of it for ``report``'s twenty options); a command's
+    parsing, help and errors depend only on the command and the group's own options, so
+    the one named is all a run needs."""
+    from typer.main import get_command_name
+
+    if not argv or argv[0].startswith("-"):
+        return None
+    commands = [c for c in app.registered_commands
+                if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == argv[0]]
+    groups = [g for g in app.registered_groups if g.name == argv[0]]
+    return (commands, groups) if commands or groups else None
+
+
+@contextlib.contextmanager
+def _only_named(argv: list[str]) -> Iterator[None]:
+    """The app holds only the command ``argv`` names, when it names one, while in the
+    block (``main``); all of them otherwise and afterwards."""
+    named = _named(argv)
+    if named is None:
+        yield
+        return
+    kept = app.registered_commands, app.registered_groups
+    app.registered_commands, app.registered_groups = named
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = kept
+
+
+_LOADER = "pydantic.plugin._loader"
+
+
+def _no_plugin_loader() -> None:
+    """With every pydantic plugin disabled, pydantic's plugin loader would still be
+    imported when the first validator is built, and with it ``importlib.metadata``
+    (email, zipfile, csv...: ~20 ms of a one-file lint) for an entry-point scan it then
+    skips. In its place: a module whose ``get_plugins`` returns no plugin, which is what
+    the real one returns under this setting. Anything else asked of it loads the real
+    loader (a later pydantic may use more of it); a user who names plugins to disable,
+    or enables them, gets the real loader."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") \
+            or _LOADER in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(_LOADER, "pydantic's plugin loader while every plugin is disabled")
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def real(name: str) -> Any:
+        import importlib
+
+        if name.startswith("__"):  # the import system's questions (``__path__``...)
+            raise AttributeError(name)
+        if sys.modules.get(_LOADER) is stand_in:
+            del sys.modules[_LOADER]
+        return getattr(importlib.import_module(_LOADER), name)
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    stand_in.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules[_LOADER] = stand_in
+
+
 def main() -> None:
     import errno
 
@@ -732,9 +803,11 @@ def main() -> None:
     # first model: about 25 ms of a one-file lint, for plugins ihltag's models never use.
     # A user who wants them can still set the variable.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _no_plugin_loader()
     try:
         try:
-            app()
+            with _only_named(sys.argv[1:]):
+                app()
         finally:
             sys.stdout.flush()  # a full disk behind '>' shows here, not at exit
     except KeyboardInterrupt:  # pragma: no cover
