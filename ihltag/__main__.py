@@ -1,3 +1,3 @@
-from ihltag.cli import main
+from ihltag.launch import main
 
 main()

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from ihltag.launch import started
+
 if TYPE_CHECKING:
     from ihltag.atomicwrite import AtomicFile
     from ihltag.config import Config
@@ -178,16 +180,19 @@ def fail(message: str, code: int = 2) -> NoReturn:
 _F = TypeVar("_F", bound=Callable[..., None])
 
 
-def _stops(consequence: str = "") -> Callable[[_F], _F]:
+def _stops(consequence: str = "", starts: bool = True) -> Callable[[_F], _F]:
     """The one handler of "diagnostics that stop the run" (``DiagnosticsError``): the
     located problems, then what is wrong and, when they stopped a check, that nothing
-    was checked; exit status 2."""
+    was checked; exit status 2. With ``starts``, the command's start is the end of
+    start-up (``ihltag.launch.started``); a command that says so itself passes False."""
 
     def decorate(command: _F) -> _F:
         @functools.wraps(command)
         def run(*args: Any, **kwargs: Any) -> None:
             from ihltag.diagnostics import DiagnosticsError
 
+            if starts:
+                started()
             try:
                 command(*args, **kwargs)
             except DiagnosticsError as exc:
@@ -403,7 +408,7 @@ SkipOutsideOpt = Annotated[bool, typer.Option(
 
 
 @app.command()
-@_stops("nothing was checked")
+@_stops("nothing was checked", starts=False)
 def check(paths: PathsArg = None, since: SinceOpt = None, format: CheckFormatOpt = None,
           output: OutputOpt = None, fail_on: FailOnOpt = None, strict: StrictOpt = None,
           quiet: QuietOpt = False, rules: RulesOpt = None, jobs: JobsOpt = None,
@@ -413,6 +418,7 @@ def check(paths: PathsArg = None, since: SinceOpt = None, format: CheckFormatOpt
     from ihltag.formats import REPORTERS
     from ihltag.runner import default_jobs, run_check
 
+    started()  # what a check imports is imported (ihltag.launch)
     config = _config()
     targets = _dataset_paths(paths, config)
     targets = _in_datasets(targets) if skip_outside else targets
