@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+_BUFFER = 1 << 20  # a check that writes every finding writes ~3 kB per file, 300 MB in all
+
 
 class OutputError(Exception):
     """The output could not be written; ``str()`` says why, in words, for exit status 2."""
@@ -35,7 +37,7 @@ class AtomicFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp: Path | None = None
-        self.fh: IO[str] | None = None
+        self.fh: IO[bytes] | None = None  # text is encoded here: bytes can go as they are
         self.direct = False
         try:
             st = os.stat(path)
@@ -48,7 +50,7 @@ class AtomicFile:
                 if stat.S_ISDIR(st.st_mode):
                     raise OutputError(f"cannot write {path}: it is a folder")
                 self.direct = True
-                self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in commit
+                self.fh = open(path, "wb", buffering=_BUFFER)  # noqa: SIM115 - closed in commit
                 return
             folder = Path(os.path.abspath(path)).parent
             fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
@@ -60,15 +62,19 @@ class AtomicFile:
                 os.umask(umask)
                 mode = 0o666 & ~umask
             os.chmod(fd, mode)  # not mkstemp's 0600: as the file it replaces, or a new one
-            self.fh = os.fdopen(fd, "w", encoding="utf-8")
+            self.fh = os.fdopen(fd, "wb", buffering=_BUFFER)
         except OSError as exc:
             self.discard()
             raise OutputError(f"cannot write {path}: {_why(exc)}") from None
 
     def write(self, text: str) -> int:
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> int:
         assert self.fh is not None
         try:
-            return self.fh.write(text)
+            return self.fh.write(data)
         except OSError as exc:
             self.discard()
             raise OutputError(self._failed(exc)) from None

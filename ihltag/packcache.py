@@ -47,8 +47,9 @@ def _place(folder: Path) -> tuple[Path, bytes] | None:
 
 
 def _mac(secret: bytes, text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=secret,
-                           digest_size=16).hexdigest()
+    """HMAC-SHA-256, as the result cache's rows (``Cache._tag``), truncated alike."""
+    return hmac.new(secret, b"p\0" + text.encode("utf-8", "surrogatepass"),
+                    "sha256").hexdigest()[:32]
 
 
 def load(folder: Path, digest: str) -> Files | None:

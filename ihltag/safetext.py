@@ -14,8 +14,6 @@ invisible joiners that some scripts and emoji need (U+200C, U+200D).
 
 from __future__ import annotations
 
-from typing import Any
-
 _NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 # C0, DEL, C1; the bidi embeddings, overrides, isolates and marks; line/paragraph separators.
 _CODES = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F,
@@ -65,12 +63,3 @@ def json_safe(text: str) -> str:
     (Outside strings JSON is ASCII, so the whole text can be translated.)"""
     return text.translate(_JSON)
 
-
-class JsonSafeWriter:
-    """A stream whose JSON text goes through :func:`json_safe` (``check -f json``)."""
-
-    def __init__(self, out: Any) -> None:
-        self.out = out
-
-    def write(self, text: str) -> int:
-        return int(self.out.write(json_safe(text)))

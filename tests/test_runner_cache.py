@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _cachestore import read_index, write_index
 from _paths import DATASET, RULES
 
 from ihltag import cache as cache_mod
@@ -145,7 +146,7 @@ def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -
     clean = run_check([dataset], use_cache=True)
     db = sqlite3.connect(_store(dataset))
     db.execute("UPDATE results SET meta = 'mli-x\x1f1'")  # cut short, in every row
-    db.execute("UPDATE files SET meta = 'mli-x\x1f1'")
+    write_index(db, {p: (*e[:8], "mli-x\x1f1") for p, e in read_index(db).items()})
     db.commit()
     db.close()
     checked = _spy(monkeypatch)
@@ -396,3 +397,40 @@ def test_an_unusable_cache_is_switched_off_with_one_warning(dataset: Path, cli: 
     (line,) = err.splitlines()
     assert line.startswith("ihltag: the cache in ") and line.endswith(
         "is unreadable (disk I/O error): switched off for the rest of the run")
+
+
+@pytest.mark.parametrize("length", [0, 32, 64, 65, 200])
+def test_the_mac_is_hmac_sha256(length: int, tmp_path: Path) -> None:
+    """``Cache._tag`` reuses HMAC's key states (for speed): it must still be HMAC-SHA-256,
+    truncated, for any key length (RFC 2104 hashes a key longer than a block first)."""
+    import hmac
+
+    secret = bytes(range(256))[:length]
+    store = cache_mod.Cache(tmp_path / "c", "salt", secret=secret)
+    message = "r\0some key\0é\U0001f600".encode()
+    assert store._tag(message[:5], message[5:]) == hmac.new(secret, message, "sha256").digest()[:16]
+    assert store._mac(message.decode()) == store._tag(message)
+    store.close()
+
+
+def test_one_index_record_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat index is one record: every file's row is in it after a run, and a record
+    whose MAC does not check out is no index at all: every file is checked again, and
+    the index is written anew from what was found."""
+    run_check([dataset], use_cache=True)
+    db = sqlite3.connect(_store(dataset))
+    index = read_index(db)
+    assert sorted(index) == sorted(p.relative_to(dataset).as_posix()
+                                   for p in dataset.rglob("mli-*.yaml"))
+    write_index(db, {**index, "planted.yaml": next(iter(index.values()))})  # the old tag
+    db.commit()
+    db.close()
+    checked = _spy(monkeypatch)
+    run_check([dataset], use_cache=True)
+    assert len(checked) == len(index)
+    db = sqlite3.connect(_store(dataset))
+    assert sorted(read_index(db)) == sorted(index)
+    db.close()
+    checked.clear()
+    run_check([dataset], use_cache=True)
+    assert checked == []

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ihltag.formats import Options, Rendering
+from ihltag.formats import ByteSink, Options, Rendering
 from ihltag.results import CheckRun, FileResult, Finding
-from ihltag.safetext import JsonSafeWriter, json_safe
+from ihltag.safetext import json_safe
 
 _quote = json.encoder.encode_basestring
 VERSION = 2
@@ -25,28 +25,33 @@ def render_findings(findings: list[Finding]) -> str:
                                 separators=(",", ":")))
 
 
-def _incident(shown: str, rid: str, findings: str) -> str:
-    return json_safe(f'{{"id": {_quote(rid)}, "file": {_quote(shown)}, "findings": ') + \
-        findings + "}"
+def _head(shown: str, rid: str) -> bytes:
+    head = f'{{"id": {_quote(rid)}, "file": {_quote(shown)}, "findings": '
+    # ``json_safe`` changes nothing in ASCII but DEL: spare a warm run 100k translations
+    return (head if head.isascii() and "\x7f" not in head else json_safe(head)).encode()
 
 
 class JsonReporter:
     """Writes ``{"version": 2, "incidents": [...], "errors": [...], "summary": {...}}``,
     each incident as its result arrives (a large corpus is never held in memory). The
-    text goes through ``json_safe``: no raw C1, bidi or line-separator character (D11)."""
+    text goes through ``json_safe``: no raw C1, bidi or line-separator character (D11).
+    Everything is written as UTF-8 bytes (``ByteSink``), so that a stored rendering is
+    written as it was stored, never decoded and encoded again."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
-        self.raw = out  # for text already made safe
-        self.out = JsonSafeWriter(out)
+        self.sink = ByteSink(out)
         self.quiet = options.quiet
         self.first = True
         self.errors: list[dict[str, Any]] = []
         self.rendering = None if self.quiet else Rendering(f"json/{VERSION}", render_findings,
                                                            self._write)
 
+    def _text(self, text: str) -> None:
+        self.sink.write(json_safe(text).encode("utf-8"))
+
     def start(self, run: CheckRun) -> None:
         # only once the run can be made: one that cannot leaves no half document
-        self.out.write(f'{{"version": {VERSION}, "incidents": [')
+        self._text(f'{{"version": {VERSION}, "incidents": [')
 
     def file(self, r: FileResult) -> None:
         if r.diagnostics:
@@ -58,15 +63,17 @@ class JsonReporter:
             text = "[]"
         else:
             text = r.rendering if r.rendering is not None else render_findings(r.findings)
-        self._write(r.file, r.id, text)
+        self._write(r.file, r.id, text.encode("utf-8"))
 
-    def _write(self, shown: str, rid: str, findings: str) -> None:
-        self.raw.write(("\n  " if self.first else ",\n  ") + _incident(shown, rid, findings))
+    def _write(self, shown: str, rid: str, findings: bytes) -> None:
+        self.sink.write(b"".join((b"\n  " if self.first else b",\n  ", _head(shown, rid),
+                                  findings, b"}")))
         self.first = False
 
     def finish(self, run: CheckRun) -> None:
-        self.out.write("\n],\n\"errors\": ")
-        self.out.write(json.dumps(self.errors, ensure_ascii=False, indent=1))
-        self.out.write(",\n\"summary\": ")
-        self.out.write(json.dumps(run.summary(), ensure_ascii=False))
-        self.out.write("}\n")
+        self._text("\n],\n\"errors\": ")
+        self._text(json.dumps(self.errors, ensure_ascii=False, indent=1))
+        self._text(",\n\"summary\": ")
+        self._text(json.dumps(run.summary(), ensure_ascii=False))
+        self._text("}\n")
+        self.sink.flush()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _cachestore import write_index
 from _paths import DATASET, incident
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -94,11 +95,8 @@ def test_d3_a_planted_store_needs_this_users_secret(root: Path, tmp_path: Path, 
     key = forger.key(rel, hashlib.sha256(bad).hexdigest())
     meta, findings = db.execute("SELECT r.meta, f.findings FROM results r JOIN findings f "
                                 "USING (key)").fetchone()
-    db.execute("DELETE FROM files")
     sha = hashlib.sha256(bad).hexdigest()
-    db.execute("INSERT INTO files VALUES (?, 0, 0, 0, 0, ?, 0, ?, ?, ?, ?)",
-               (rel, sha, salt, key, meta,
-                forger._mac(f"i\0{rel}\0{0}\0{0}\0{0}\0{0}\0{sha}\0{0}\0{salt}\0{key}\0{meta}")))
+    write_index(db, {rel: (0, 0, 0, 0, sha, 0, salt, key, meta)}, signer=forger)
     db.execute("INSERT INTO results VALUES (?, ?, ?, ?)",
                (key, salt, meta, forger._mac(f"r\0{key}\0{salt}\0{meta}")))
     db.execute("INSERT INTO findings VALUES (?, ?, ?)",
