@@ -7,10 +7,11 @@ tomorrow). Any change to one of them is a miss. To avoid reading every file on a
 run, an index remembers each path's size, modification and change times, inode and
 content hash, as git's index does, with the key and metadata of its last result; a
 file whose stat data differ, or that was changed within a second of being recorded (a
-change the clock could hide), is read and hashed again. The index is kept as one
-record under one MAC (``snapshot``), read and checked whole at start-up and written
+change the clock could hide), is read and hashed again. The index is one file beside
+the store (``INDEX``) under one MAC, read and checked whole at start-up and replaced
 whole at the end of a run that changed it: checking 100k rows one by one was a sixth
-of a warm run.
+of a warm run, and writing it inside the store made SQLite copy it again at each
+checkpoint.
 
 Where it lives and why it is trusted. A cache can make a run pass a file that is
 invalid, so it must be as trustworthy as the tool itself:
@@ -56,6 +57,7 @@ from ihltag.results import ActorRef, Evaluation, FileResult, Finding, WarCrime
 
 FOLDER = ".ihltag_cache"  # where older versions kept the store, in the dataset: never read now
 STORE = "cache.sqlite3"
+INDEX = "stat-index"  # the stat index: a 16-byte MAC, then the marshalled entries
 SECRET = "secret"
 _SCHEMA = 8
 _PAGE = 65536  # SQLite page size of a new store
@@ -74,7 +76,8 @@ log = logging.getLogger("ihltag.cache")
 Known = tuple[str, str | None, str | None]  # (content sha, result key, result metadata)
 # a path's (size, mtime_ns, ctime_ns, inode, sha, recorded_ns, salt, result key, metadata)
 Entry = tuple[int, int, int, int, str, int, str, str, str]
-_INDEX_FORMAT = 1  # of the index record, inside the schema
+_INDEX_FORMAT = 1  # of the index file, inside the schema
+_INDEX_LIMIT = 1 << 30  # bytes: ~5 million files; a larger file is not read
 State = tuple[int, int, int, int, str]  # (size, mtime_ns, ctime_ns, inode, sha) of the bytes checked
 
 
@@ -185,16 +188,19 @@ def hmac_states(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
             hashlib.sha256(bytes(b ^ 0x5C for b in key)))
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a small file whole or not at all (a full disk leaves no half file), never
-    through a symlink: a temporary file made with O_EXCL|O_NOFOLLOW, renamed over."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+def _write_atomic(path: Path, text: str | bytes, sync: bool = True) -> None:
+    """Write a file whole or not at all (a full disk leaves no half file), never
+    through a symlink: a temporary file made with O_EXCL|O_NOFOLLOW, renamed over.
+    Without ``sync`` a crash may leave it empty or cut short (the stat index: its MAC
+    then fails, and the run reads every file)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)  # replaces a name, never writes through a symlink
     except BaseException:
         try:
@@ -421,8 +427,8 @@ class Cache:
         else:
             _write_atomic(ignore, "# created by ihltag: never commit the cache\n*\n")
         path = self.folder / STORE
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            other = Path(f"{path}{suffix}")
+        for other in (*(Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")),
+                      self.folder / INDEX):
             if os.path.lexists(other):
                 _check_file(os.lstat(other), other)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
@@ -447,7 +453,7 @@ class Cache:
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
                 # a store written by another version of ihltag: start it anew
                 db.execute("BEGIN IMMEDIATE")
-                for table in ("files", "snapshot", "results", "findings", "renderings"):
+                for table in ("files", "results", "findings", "renderings"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 db.execute(f"PRAGMA user_version={_SCHEMA}")
                 db.execute("COMMIT")
@@ -460,8 +466,6 @@ class Cache:
                     db.execute("PRAGMA journal_mode=WAL")
                 else:
                     db.execute("VACUUM")
-            # the stat index, one record (see the module's docstring)
-            db.execute("CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, data, tag)")
             # findings live apart from the small metadata, so a quiet run reads no findings
             db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt, meta, tag)")
             db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings, tag)")
@@ -502,7 +506,6 @@ class Cache:
         self._prune_corrupt(_CORRUPT_TTL)
         try:
             self.db = self._connect(path)
-            row = self.db.execute("SELECT data, tag FROM snapshot WHERE id = 1").fetchone()
         except sqlite3.Error as exc:
             if self.db is not None:
                 self.db.close()
@@ -517,21 +520,33 @@ class Cache:
             self._set_aside(path)
             path = self._prepare()
             self.db = self._connect(path)
-            row = None
-        if row is not None:
-            self._load(*row)
+        self._load()
 
-    def _load(self, data: object, tag: object) -> None:
-        """The stat index, if its MAC checks out (else none: every file is read, and the
-        results no index refers to are swept at the end). What the MAC covers was
-        written by this user's ihltag, so it is trusted to be well formed."""
+    def _load(self) -> None:
+        """The stat index, if there is one and its MAC checks out (else none: every
+        file is checked, and the results no index refers to are swept at the end). What
+        the MAC covers was written by this user's ihltag, so it is trusted to be well
+        formed. A symlink or another user's file is refused (``_prepare``, and here
+        again on the file opened)."""
+        path = self.folder / INDEX
         try:
-            if type(data) is not bytes or tag != self._tag(b"s\0", data):
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        except FileNotFoundError:
+            return
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                _check_file(st, path)
+                if st.st_size > _INDEX_LIMIT:
+                    raise ValueError("too large")
+                raw = fh.read(_INDEX_LIMIT + 1)
+            tag, data = raw[:16], raw[16:]
+            if tag != self._tag(b"s\0", data):
                 raise ValueError("MAC")
             form, index = marshal.loads(data)
             if form != _INDEX_FORMAT or type(index) is not dict:
                 raise ValueError("format")
-        except (ValueError, EOFError, TypeError):
+        except (ValueError, EOFError, TypeError, OSError):
             self.stale = True
             return
         self.index = index
@@ -687,14 +702,16 @@ class Cache:
                          [(r[0], r[4], r[5]) for r in self.pending_results])
             self._insert("INSERT OR REPLACE INTO renderings VALUES (?, ?, ?, ?)",
                          self.pending_renderings)
-            if index:
-                data = marshal.dumps((_INDEX_FORMAT, self.index), 4)
-                self.db.execute("INSERT OR REPLACE INTO snapshot VALUES (1, ?, ?)",
-                                (data, self._tag(b"s\0", data)))
-                self.changed = False
             if sweep:
                 self._sweep()
             self.db.execute("COMMIT")
+            if index:  # after the results it refers to
+                data = marshal.dumps((_INDEX_FORMAT, self.index), 4)
+                _write_atomic(self.folder / INDEX, self._tag(b"s\0", data) + data, sync=False)
+                self.changed = False
+        except OSError as exc:  # the index not written: the next run reads every file
+            log.warning("ihltag: the cache's index in %s was not written (%s)", self.folder,
+                        exc.strerror or exc)
         except sqlite3.Error as exc:
             try:
                 self.db.execute("ROLLBACK")

@@ -146,7 +146,8 @@ def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -
     clean = run_check([dataset], use_cache=True)
     db = sqlite3.connect(_store(dataset))
     db.execute("UPDATE results SET meta = 'mli-x\x1f1'")  # cut short, in every row
-    write_index(db, {p: (*e[:8], "mli-x\x1f1") for p, e in read_index(db).items()})
+    folder = _store(dataset).parent
+    write_index(folder, {p: (*e[:8], "mli-x\x1f1") for p, e in read_index(folder).items()})
     db.commit()
     db.close()
     checked = _spy(monkeypatch)
@@ -413,23 +414,23 @@ def test_the_mac_is_hmac_sha256(length: int, tmp_path: Path) -> None:
     store.close()
 
 
-def test_one_index_record_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stat index is one record: every file's row is in it after a run, and a record
+def test_one_index_file_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat index is one file: every file's row is in it after a run, and an index
     whose MAC does not check out is no index at all: every file is checked again, and
     the index is written anew from what was found."""
     run_check([dataset], use_cache=True)
     db = sqlite3.connect(_store(dataset))
-    index = read_index(db)
+    index = read_index(_store(dataset).parent)
     assert sorted(index) == sorted(p.relative_to(dataset).as_posix()
                                    for p in dataset.rglob("mli-*.yaml"))
-    write_index(db, {**index, "planted.yaml": next(iter(index.values()))})  # the old tag
+    write_index(_store(dataset).parent, {**index, "planted.yaml": next(iter(index.values()))})  # the old tag
     db.commit()
     db.close()
     checked = _spy(monkeypatch)
     run_check([dataset], use_cache=True)
     assert len(checked) == len(index)
     db = sqlite3.connect(_store(dataset))
-    assert sorted(read_index(db)) == sorted(index)
+    assert sorted(read_index(_store(dataset).parent)) == sorted(index)
     db.close()
     checked.clear()
     run_check([dataset], use_cache=True)

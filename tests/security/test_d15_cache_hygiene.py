@@ -81,7 +81,8 @@ def test_d15_crafted_rows_never_crash_the_run(root: Path, cli: CliRun, fmt: str,
     db = sqlite3.connect(_store(root))
     db.execute(CRAFTED[craft])
     # and every file looked up again (the index no longer checks out)
-    write_index(db, {p: (e[0], e[1] + 1, *e[2:]) for p, e in read_index(db).items()})
+    folder = _store(root).parent
+    write_index(folder, {p: (e[0], e[1] + 1, *e[2:]) for p, e in read_index(folder).items()})
     db.commit()
     db.close()
     assert cli("check", str(root), "-f", fmt)[:2] == expected[:2]
@@ -202,7 +203,7 @@ def test_d15_rows_of_deleted_and_edited_files_are_pruned(root: Path) -> None:
     edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     run_check([root], use_cache=True)
     db = sqlite3.connect(_store(root))
-    paths = list(read_index(db))
+    paths = list(read_index(_store(root).parent))
     results = db.execute("SELECT count(*) FROM results").fetchone()[0]
     findings = db.execute("SELECT count(*) FROM findings").fetchone()[0]
     db.close()
