@@ -47,9 +47,13 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import queue
+    import threading
 
 from ihltag import __version__, dates
 from ihltag.diagnostics import Diagnostic
@@ -295,13 +299,13 @@ def _matches(text: str, counts: tuple[int, int]) -> bool:
         text.count('"status":"violation"'), text.count('"status":"possible"')) == counts
 
 
-def decode(file: str, meta: str, findings: str | None, rendering: str | None = None,
-           fetch: Callable[[str], list[Finding]] | None = None, key: str = "") -> FileResult:
+def decode(file: str, meta: str, findings: str | None, rendering: str | None = None
+           ) -> FileResult:
     """The inverse of ``encode``, checking every field of the metadata (a damaged
     entry raises ValueError: a miss, never a crash later in an output format). The
-    findings come as their stored text, or as the reporter's stored ``rendering`` of
-    them (then ``fetch(key)`` reads them if something asks); with neither (a quiet run
-    needs only the counts) none are kept."""
+    findings come as their stored text, decoded only if something asks for them, with
+    the reporter's stored ``rendering`` of them when it has one (written as it is);
+    without findings (a quiet run needs only the counts) none are kept."""
     parts = meta.split(_SEP)
     if len(parts) != 8:
         raise ValueError("metadata")
@@ -314,16 +318,14 @@ def decode(file: str, meta: str, findings: str | None, rendering: str | None = N
         raise ValueError("findings on an invalid file")
     result = FileResult(file, rid or None, diagnostics, counts,
                         id_pos=(_nat(id_line), _nat(id_col)))
-    if findings is None and rendering is None:
+    if findings is None:
         result.release()  # counted, never held: asking for them is an error, not []
         return result
-    if not _matches(findings if findings is not None else rendering or "", counts):
+    if not _matches(findings, counts) or (rendering is not None
+                                           and not _matches(rendering, counts)):
         raise ValueError("findings")
     if counts != (0, 0):
-        if findings is not None:
-            result.defer(unpack_findings, findings)
-        elif fetch is not None:
-            result.defer(fetch, key)
+        result.defer(unpack_findings, findings)
         result.rendering = rendering
     # the places of acts serve only to show findings
     result.acts_lines = _ints(lines)
@@ -369,6 +371,7 @@ class Cache:
         self.salt = hashlib.sha256(
             f"{__version__}\0{_SCHEMA}\0{today}\0{salt}".encode()).hexdigest()
         self.db: sqlite3.Connection | None = None
+        self._ident = (-1, -1)  # (device, inode) of the store file opened
         self._secret = b""
         self._inner, self._outer = hmac_states(b"")
         # path -> (size, mtime, ctime, inode, sha, recorded, salt, key, meta)
@@ -445,11 +448,15 @@ class Cache:
             after = os.lstat(path)
             if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
                 raise Refused(f"{path} was replaced while opening it")
+            self._ident = (after.st_dev, after.st_ino)
             # large pages: a stored result (~3 kB of findings) fits in one, with no
             # overflow chain, and a warm run reads its findings in a fifth of the reads
             db.execute(f"PRAGMA page_size={_PAGE}")  # a new store only; kept otherwise
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            # no fsync: a cache that a crash damages is set aside (or a row fails its MAC)
+            # and costs one slow run, while syncing its checkpoints cost every warm run
+            # that re-checked a few files a tenth of a second
+            db.execute("PRAGMA synchronous=OFF")
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
                 # a store written by another version of ihltag: start it anew
                 db.execute("BEGIN IMMEDIATE")
@@ -617,23 +624,89 @@ class Cache:
         with a valid MAC: written out as it is, never decoded."""
         if self.db is None or not keys:
             return {}
-        tag, head = self._tag, f"\0{format}\0".encode()
         try:
-            rows = self.db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
-                                   f"key IN ({','.join('?' * len(keys))})",
-                                   [format, *keys]).fetchall()
+            return self._renderings(self.db, keys, format)
         except sqlite3.Error as exc:
             self._off(f"unreadable ({exc}): switched off for the rest of the run")
             return {}
+
+    def _renderings(self, db: sqlite3.Connection, keys: list[str], format: str
+                    ) -> dict[str, bytes]:
+        tag, head = self._tag, f"\0{format}\0".encode()
+        rows = db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
+                          f"key IN ({','.join('?' * len(keys))})", [format, *keys]).fetchall()
         return {k: v for k, v, t in rows
                 if type(v) is bytes and t == tag(b"g\0", k.encode(), head, v)}
 
-    def load_findings(self, key: str) -> list[Finding]:
-        """The findings of one stored result, for an output that asks for them after
-        writing the stored rendering (``--fail-on`` naming what failed the run)."""
-        if self.db is None:
-            raise LookupError(f"the cache was closed before the findings of {key} were read")
-        return unpack_findings(self.findings_texts([key])[key])
+    def renderings_ahead(self, keys: list[str], format: str, size: int
+                         ) -> Generator[dict[str, bytes], None, None]:
+        """``renderings`` of ``keys``, ``size`` keys at a time, in order, read ahead by a
+        thread on its own read-only connection while the caller writes out the batch
+        before. SQLite's reading and the MAC's hashing release the GIL, so a warm run
+        that writes every finding reads them on the second core. A batch the thread
+        could not read comes empty: misses, which the caller reads its own way. Start
+        it only once the run's worker processes are forked (no fork with a thread)."""
+        import queue
+        import threading
+
+        batches = [keys[i:i + size] for i in range(0, len(keys), size)]
+        ready: queue.Queue[dict[str, bytes] | None] = queue.Queue(maxsize=4)
+        stop = threading.Event()
+        thread = threading.Thread(target=self._read_ahead, args=(batches, format, ready, stop),
+                                  name="ihltag-read-ahead", daemon=True)
+        thread.start()
+        failed = False
+        try:
+            for _ in batches:
+                got = None if failed else ready.get()
+                failed = got is None
+                yield got or {}
+        finally:
+            stop.set()
+            thread.join(timeout=LOCK_WAIT)
+
+    def _read_ahead(self, batches: list[list[str]], format: str,
+                    ready: queue.Queue[dict[str, bytes] | None], stop: threading.Event) -> None:
+        """The thread of ``renderings_ahead``. It always ends by handing over ``None``
+        (after the last batch, or at a failure), so the reader is never left waiting."""
+        import queue
+
+        def hand(item: dict[str, bytes] | None) -> bool:
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._reader()
+            for batch in batches:
+                if not hand(self._renderings(db, batch, format)):
+                    return
+        except (sqlite3.Error, OSError, Refused) as exc:
+            log.debug("ihltag: reading ahead in %s stopped: %s", self.folder, exc)
+        finally:
+            if db is not None:
+                db.close()
+            hand(None)
+
+    def _reader(self) -> sqlite3.Connection:
+        """A read-only connection to the very store file the run opened (never one put
+        in its place since: same device and inode, before and after)."""
+        path = self.folder / STORE
+        before = os.lstat(path)
+        if (before.st_dev, before.st_ino) != self._ident:
+            raise Refused(f"{path} was replaced during the run")
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT,
+                             isolation_level=None)
+        after = os.lstat(path)
+        if (after.st_dev, after.st_ino) != self._ident:
+            db.close()
+            raise Refused(f"{path} was replaced during the run")
+        return db
 
     def record(self, path: str, state: State, key: str, meta: str) -> None:
         """Remember a file's state and its result, for the next run's ``known``."""
