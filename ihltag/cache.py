@@ -47,13 +47,8 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import queue
-    import threading
+from typing import Any
 
 from ihltag import __version__, dates
 from ihltag.diagnostics import Diagnostic
@@ -347,6 +342,13 @@ def _diagnostics(file: str, text: str) -> list[Diagnostic]:
     return out
 
 
+def has_findings(meta: str) -> bool:
+    """Whether a result's metadata counts any finding (a damaged one: True, so that
+    reading it shows the damage)."""
+    parts = meta.split(_SEP)
+    return len(parts) != 8 or parts[3:5] != ["0", "0"]
+
+
 # the metadata of a result with no diagnostics: id, its line and column, the counts,
 # the acts' lines and columns, and nothing after the last separator
 _QUIET = re.compile("([^\x1f]{1,200})\x1f[^\x1f]*\x1f[^\x1f]*\x1f([0-9]{1,9})\x1f([0-9]{1,9})"
@@ -371,7 +373,6 @@ class Cache:
         self.salt = hashlib.sha256(
             f"{__version__}\0{_SCHEMA}\0{today}\0{salt}".encode()).hexdigest()
         self.db: sqlite3.Connection | None = None
-        self._ident = (-1, -1)  # (device, inode) of the store file opened
         self._secret = b""
         self._inner, self._outer = hmac_states(b"")
         # path -> (size, mtime, ctime, inode, sha, recorded, salt, key, meta)
@@ -448,7 +449,6 @@ class Cache:
             after = os.lstat(path)
             if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
                 raise Refused(f"{path} was replaced while opening it")
-            self._ident = (after.st_dev, after.st_ino)
             # large pages: a stored result (~3 kB of findings) fits in one, with no
             # overflow chain, and a warm run reads its findings in a fifth of the reads
             db.execute(f"PRAGMA page_size={_PAGE}")  # a new store only; kept otherwise
@@ -624,89 +624,16 @@ class Cache:
         with a valid MAC: written out as it is, never decoded."""
         if self.db is None or not keys:
             return {}
+        tag, head = self._tag, f"\0{format}\0".encode()
         try:
-            return self._renderings(self.db, keys, format)
+            rows = self.db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
+                                   f"key IN ({','.join('?' * len(keys))})",
+                                   [format, *keys]).fetchall()
         except sqlite3.Error as exc:
             self._off(f"unreadable ({exc}): switched off for the rest of the run")
             return {}
-
-    def _renderings(self, db: sqlite3.Connection, keys: list[str], format: str
-                    ) -> dict[str, bytes]:
-        tag, head = self._tag, f"\0{format}\0".encode()
-        rows = db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
-                          f"key IN ({','.join('?' * len(keys))})", [format, *keys]).fetchall()
         return {k: v for k, v, t in rows
                 if type(v) is bytes and t == tag(b"g\0", k.encode(), head, v)}
-
-    def renderings_ahead(self, keys: list[str], format: str, size: int
-                         ) -> Generator[dict[str, bytes], None, None]:
-        """``renderings`` of ``keys``, ``size`` keys at a time, in order, read ahead by a
-        thread on its own read-only connection while the caller writes out the batch
-        before. SQLite's reading and the MAC's hashing release the GIL, so a warm run
-        that writes every finding reads them on the second core. A batch the thread
-        could not read comes empty: misses, which the caller reads its own way. Start
-        it only once the run's worker processes are forked (no fork with a thread)."""
-        import queue
-        import threading
-
-        batches = [keys[i:i + size] for i in range(0, len(keys), size)]
-        ready: queue.Queue[dict[str, bytes] | None] = queue.Queue(maxsize=4)
-        stop = threading.Event()
-        thread = threading.Thread(target=self._read_ahead, args=(batches, format, ready, stop),
-                                  name="ihltag-read-ahead", daemon=True)
-        thread.start()
-        failed = False
-        try:
-            for _ in batches:
-                got = None if failed else ready.get()
-                failed = got is None
-                yield got or {}
-        finally:
-            stop.set()
-            thread.join(timeout=LOCK_WAIT)
-
-    def _read_ahead(self, batches: list[list[str]], format: str,
-                    ready: queue.Queue[dict[str, bytes] | None], stop: threading.Event) -> None:
-        """The thread of ``renderings_ahead``. It always ends by handing over ``None``
-        (after the last batch, or at a failure), so the reader is never left waiting."""
-        import queue
-
-        def hand(item: dict[str, bytes] | None) -> bool:
-            while not stop.is_set():
-                try:
-                    ready.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        db: sqlite3.Connection | None = None
-        try:
-            db = self._reader()
-            for batch in batches:
-                if not hand(self._renderings(db, batch, format)):
-                    return
-        except (sqlite3.Error, OSError, Refused) as exc:
-            log.debug("ihltag: reading ahead in %s stopped: %s", self.folder, exc)
-        finally:
-            if db is not None:
-                db.close()
-            hand(None)
-
-    def _reader(self) -> sqlite3.Connection:
-        """A read-only connection to the very store file the run opened (never one put
-        in its place since: same device and inode, before and after)."""
-        path = self.folder / STORE
-        before = os.lstat(path)
-        if (before.st_dev, before.st_ino) != self._ident:
-            raise Refused(f"{path} was replaced during the run")
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT,
-                             isolation_level=None)
-        after = os.lstat(path)
-        if (after.st_dev, after.st_ino) != self._ident:
-            db.close()
-            raise Refused(f"{path} was replaced during the run")
-        return db
 
     def record(self, path: str, state: State, key: str, meta: str) -> None:
         """Remember a file's state and its result, for the next run's ``known``."""

@@ -7,11 +7,10 @@ the order of the files, whatever the number of workers.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -242,28 +241,21 @@ class _Stored:
         self.metas = plan.metas
         self.with_findings = with_findings
         self.rendering = rendering
-        # the keys whose findings will be read, in order (a file with none needs no read)
+        from ihltag.cache import has_findings
+
+        # the keys whose findings will be read, in order (a file with none needs no read),
+        # and among them those of files with a diagnostic, which come to ``get``
         self.order = [k for k, q in zip(plan.keys, plan.quick, strict=True)
-                      if k is not None and (q is None or q[1] or q[2])] if with_findings else []
+                      if k is not None and (q[1] or q[2] if q is not None
+                                            else has_findings(plan.metas[k]))
+                      ] if with_findings else []
+        self.slow = {k for k, q in zip(plan.keys, plan.quick, strict=True)
+                     if k is not None and q is None}
         self.position = {k: i for i, k in enumerate(self.order)}
         self.asked: list[str] = []
         self.asked_set: set[str] = set()
         self.texts: dict[str, str] | None = None  # read for the batch when first needed
         self.rendered: dict[str, bytes] = {}
-        self.ahead: Generator[dict[str, bytes], None, None] | None = None  # the renderings, read ahead
-        self.batch = -1  # the batch of ``order`` last read
-
-    def start(self) -> Callable[[], None]:
-        """Start reading the renderings ahead (once the workers are forked); returns
-        what stops it."""
-        if self.rendering and self.order:
-            self.ahead = self.cache.renderings_ahead(self.order, self.rendering, _BATCH)
-        return self.stop
-
-    def stop(self) -> None:
-        if self.ahead is not None:
-            self.ahead.close()
-            self.ahead = None
 
     def _fetch(self, key: str) -> None:
         """The batch of ``order`` that holds ``key`` (files are asked for in order, so
@@ -278,14 +270,8 @@ class _Stored:
             self.asked = self.order[batch * _BATCH:(batch + 1) * _BATCH]
         self.asked_set = set(self.asked)
         self.texts = None  # findings are read only for files with no rendering, when asked
-        if not self.rendering:
-            self.rendered = {}
-        elif at is None or self.ahead is None:
-            self.rendered = self.cache.renderings(self.asked, self.rendering)
-        else:
-            while self.batch < batch:  # the thread's batches, in order
-                self.rendered = next(self.ahead, {})
-                self.batch += 1
+        self.rendered = self.cache.renderings(self.asked, self.rendering) \
+            if self.rendering else {}
 
     def text(self, key: str) -> bytes | None:
         """The stored rendering of a result's findings (UTF-8), if this run's format has
@@ -305,9 +291,12 @@ class _Stored:
                 return decode(display, self.metas[key], "[]")
             self._fetch(key)
             stored = self.rendered.pop(key, None)
-            if self.texts is None:  # read with the batch, rendered or not: a file that
-                # comes here (a diagnostic, or findings to name) may have them asked for
-                self.texts = self.cache.findings_texts(self.asked)
+            if self.texts is None:  # the batch's (with a rendering: those that come here)
+                self.texts = self.cache.findings_texts(
+                    [k for k in self.asked if k in self.slow or k == key]
+                    if self.rendering else self.asked)
+            elif key not in self.texts:  # one more (findings to name, say)
+                self.texts.update(self.cache.findings_texts([key]))
             found = self.texts.pop(key, None)
             if found is None:
                 return None
@@ -345,26 +334,23 @@ def _registry_digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-@contextlib.contextmanager
-def fresh_results(jobs: Sequence[Job], processes: int
-                  ) -> Iterator[Iterator[tuple[FileResult, State | None]]]:
-    """The results of ``jobs``, in order: from a pool of worker processes, forked on
-    entering (before the run starts any thread), when there are enough of them."""
+def iter_results(jobs: Sequence[Job], processes: int
+                 ) -> Iterator[tuple[FileResult, State | None]]:
     if processes <= 1 or len(jobs) < 2 * processes or len(jobs) < 64:
-        yield map(_check_job, jobs)
+        yield from map(_check_job, jobs)
         return
     import multiprocessing
 
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
-        yield map(_check_job, jobs)
+        yield from map(_check_job, jobs)
         return
     chunk = max(8, min(256, len(jobs) // (processes * 8)))
     if _worker is not None and _worker.render is not None:
         _worker.seal = True  # before the fork: the workers inherit it
     with ctx.Pool(processes) as pool:
-        yield pool.imap(_check_job, jobs, chunksize=chunk)
+        yield from pool.imap(_check_job, jobs, chunksize=chunk)
 
 
 @dataclass
@@ -426,21 +412,18 @@ class _Pass:
                                   self.rendering.name if self.rendering else None)
 
     def go(self, processes: int) -> None:
-        with fresh_results(self.plan.jobs, processes) as fresh, \
-                contextlib.ExitStack() as reading:
-            if self.stored is not None:
-                reading.callback(self.stored.start())
-            for i, item in enumerate(self.setup.items):
-                key = self.plan.keys[i]
-                if key is None:
-                    self._deliver(i, *next(fresh))
-                elif not self._counted(i, key, item[1]):
-                    result = self.stored.get(key, item[1])  # type: ignore[union-attr]
-                    if result is None:  # vanished or damaged since it was found: check it
-                        self._deliver(i, *_check_job((*item, None, None)))
-                        continue
-                    self._restamp(i, key)
-                    self._deliver(i, result, None)
+        fresh = iter_results(self.plan.jobs, processes)
+        for i, item in enumerate(self.setup.items):
+            key = self.plan.keys[i]
+            if key is None:
+                self._deliver(i, *next(fresh))
+            elif not self._counted(i, key, item[1]):
+                result = self.stored.get(key, item[1])  # type: ignore[union-attr]
+                if result is None:  # vanished or damaged since it was found: check it here
+                    self._deliver(i, *_check_job((*item, None, None)))
+                    continue
+                self._restamp(i, key)
+                self._deliver(i, result, None)
 
     def _counted(self, i: int, key: str, display: str) -> bool:
         """An unchanged file with no diagnostic and a usable id, whose findings need not

@@ -20,7 +20,6 @@ import pytest
 from _cachestore import read_index, write_index
 from _paths import DATASET, RULES
 
-import ihltag.runner as runner_mod
 from ihltag import cache as cache_mod
 from ihltag.formats import REPORTERS, Options
 from ihltag.results import FileResult, Finding
@@ -436,32 +435,3 @@ def test_one_index_file_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPa
     checked.clear()
     run_check([dataset], use_cache=True)
     assert checked == []
-
-
-@pytest.mark.parametrize("failure", ["no reader", "reader breaks"])
-def test_reading_ahead_that_fails_costs_only_time(dataset: Path, cli: CliRun, failure: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """A warm JSON run reads the stored renderings on a second thread; if that thread
-    cannot open the store, or its reads fail half-way, the files it did not deliver are
-    read the ordinary way: the same output, no traceback."""
-    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
-    cli("check", str(dataset), "-f", "json")
-    monkeypatch.setattr(runner_mod, "_BATCH", 10)  # several batches on the small dataset
-    if failure == "no reader":
-        def refuse(self: cache_mod.Cache) -> None:
-            raise cache_mod.Refused("planted")
-        monkeypatch.setattr(cache_mod.Cache, "_reader", refuse)
-    else:
-        real = cache_mod.Cache._renderings
-        calls: list[int] = []
-
-        def second_fails(self: cache_mod.Cache, db: sqlite3.Connection, keys: list[str],
-                         fmt: str) -> dict[str, bytes]:
-            calls.append(len(keys))
-            if len(calls) == 2:
-                raise sqlite3.OperationalError("disk I/O error")
-            return real(self, db, keys, fmt)
-        monkeypatch.setattr(cache_mod.Cache, "_renderings", second_fails)
-    assert cli("check", str(dataset), "-f", "json")[:2] == expected[:2]
-    if failure == "reader breaks":
-        assert len(calls) == 2  # the thread stopped at its failure
