@@ -457,6 +457,9 @@ class Cache:
             # and costs one slow run, while syncing its checkpoints cost every warm run
             # that re-checked a few files a tenth of a second
             db.execute("PRAGMA synchronous=OFF")
+            # 16 MiB of pages (the default, 2 MiB, is 31 large pages): the indexes stay in
+            # memory while a warm run reads every stored text, a third faster
+            db.execute("PRAGMA cache_size=-16384")
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
                 # a store written by another version of ihltag: start it anew
                 db.execute("BEGIN IMMEDIATE")
