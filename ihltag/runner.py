@@ -32,7 +32,7 @@ from ihltag.rules import RulePack, RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
 
 if TYPE_CHECKING:
-    from ihltag.cache import Cache, Known
+    from ihltag.cache import Cache
     from ihltag.formats import Rendering, Reporter
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
@@ -160,35 +160,22 @@ class _Lookup:
         self.hold = _HOLD
 
     def run(self) -> _Plan:
-        """Every file, in order. The common case, an unchanged file, is handled in this
-        loop itself: at 100k files a warm run's every microsecond per file counts."""
-        from ihltag.cache import quiet_counts
-
-        known, rels, keys, metas = self.cache.known, self.rels, self.plan.keys, self.plan.metas
-        quick = self.plan.quick = [None] * len(keys)
-        lstat, regular = os.lstat, stat.S_ISREG
-        for i, (path, _) in enumerate(self.items):
-            try:
-                st: os.stat_result | None = lstat(path)
-            except OSError:
-                st = None
-            hit = known(rels[i], st) if st is not None and regular(st.st_mode) else None
-            if hit is not None and hit[1] is not None and hit[2] is not None:
-                keys[i] = hit[1]
-                metas[hit[1]] = hit[2]
-                quick[i] = quiet_counts(hit[2])
-            else:
-                self.consider(i, path, st, hit)
+        """Every file, in order: the unchanged ones answered by the index at once
+        (``Cache.scan``), the others one by one."""
+        scan = self.cache.scan([path for path, _ in self.items], self.rels)
+        self.plan.keys, self.plan.metas, self.plan.quick = scan.keys, scan.metas, scan.quick
+        for i, st, sha in scan.misses:
+            self.consider(i, self.items[i][0], st, sha)
         return self.done()
 
-    def consider(self, i: int, path: str, st: os.stat_result | None, known: Known | None
-                 ) -> None:
-        """A file the index cannot answer for from its stat data alone."""
+    def consider(self, i: int, path: str, st: os.stat_result | None, sha: str | None) -> None:
+        """A file the index cannot answer for from its stat data alone; ``sha``: its
+        recorded content hash when only the salt differs."""
         rel = self.rels[i]
-        if known is not None and st is not None:
+        if sha is not None and st is not None:
             # made with another salt: look the content up without reading it again
             self.pending.append((i, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                                     known[0]), None))
+                                     sha), None))
         elif st is not None and stat.S_ISREG(st.st_mode) and self.cache.knows(rel):
             read = _read(path)
             if read is None:

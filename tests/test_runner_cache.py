@@ -147,7 +147,7 @@ def test_corrupt_row_is_a_miss(dataset: Path, monkeypatch: pytest.MonkeyPatch) -
     db = sqlite3.connect(_store(dataset))
     db.execute("UPDATE results SET meta = 'mli-x\x1f1'")  # cut short, in every row
     folder = _store(dataset).parent
-    write_index(folder, {p: (*e[:8], "mli-x\x1f1") for p, e in read_index(folder).items()})
+    write_index(folder, {p: (*e[:8], "mli-x\x1f1", None) for p, e in read_index(folder).items()})
     db.commit()
     db.close()
     checked = _spy(monkeypatch)

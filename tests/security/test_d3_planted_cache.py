@@ -96,7 +96,7 @@ def test_d3_a_planted_store_needs_this_users_secret(root: Path, tmp_path: Path, 
     meta, findings = db.execute("SELECT r.meta, f.findings FROM results r JOIN findings f "
                                 "USING (key)").fetchone()
     sha = hashlib.sha256(bad).hexdigest()
-    write_index(planted, {rel: (0, 0, 0, 0, sha, 0, salt, key, meta)}, signer=forger)
+    write_index(planted, {rel: (0, 0, 0, 0, sha, 0, salt, key, meta, None)}, signer=forger)
     db.execute("INSERT INTO results VALUES (?, ?, ?, ?)",
                (key, salt, meta, forger._mac(f"r\0{key}\0{salt}\0{meta}")))
     db.execute("INSERT INTO findings VALUES (?, ?, ?)",
