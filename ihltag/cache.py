@@ -274,12 +274,14 @@ def unpack_findings(text: str) -> list[Finding]:
             for d in json.loads(text)]
 
 
-def seal(result: FileResult) -> None:
+def seal(result: FileResult, text: str | None = None) -> None:
     """Hold a fresh result's findings in the cache's encoding (in the worker that made
     them): one text to send to the main process and to store, decoded there only if an
-    output asks for them."""
+    output asks for them. ``text``: the findings already written as JSON of their
+    ``as_dict`` (the JSON output's text, whose escapes decode to the same strings),
+    used as it is."""
     if result.counts != (0, 0):
-        result.defer(unpack_findings, pack_findings(result.findings))
+        result.defer(unpack_findings, text if text is not None else pack_findings(result.findings))
 
 
 def encode(result: FileResult) -> tuple[str, str]:

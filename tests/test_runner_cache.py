@@ -435,3 +435,29 @@ def test_one_index_file_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPa
     checked.clear()
     run_check([dataset], use_cache=True)
     assert checked == []
+
+
+def test_findings_sealed_with_the_json_text_decode_to_the_same(tmp_path: Path) -> None:
+    """A worker sends, and the cache keeps, the JSON output's text of a file's findings
+    as their encoding too (``Rendering.is_findings``). That text escapes C1, bidi and
+    line-separator characters (D11): it must still decode to the very same findings, or
+    a warm run in another format would show other words than a cold one."""
+    from ihltag.formats.jsonout import render_findings
+    from ihltag.results import ActorRef, Evaluation, WarCrime
+
+    odd = "a\u202eb\x85c\u2028d\x7fe \u00e9 \"q\" \\"
+    finding = Finding("CIHL-1", f"Title {odd}", "violation", 0,
+                      (ActorRef(actor=f"X{odd}", attribution="alleged", confidence="low",
+                                involvement="direct"),),
+                      "8(2)(e)(i)", (Evaluation("party", f"desc {odd}", "true", f"because {odd}",
+                                                None, None),),
+                      (), f"note {odd}", True, (WarCrime("8(2)(e)(i)", f"text {odd}"),), ("target",))
+    result = FileResult("f.yaml", "mli-x", [], (1, 0))
+    result.findings = [finding]
+    text = render_findings([finding])
+    assert "\u202e" not in text and "\\u202e" in text  # escaped in the JSON text
+    cache_mod.seal(result, text)
+    meta, found = cache_mod.encode(result)
+    assert found == text  # one text, not two
+    back = cache_mod.decode("f.yaml", meta, found, text)
+    assert back.findings == [finding]

@@ -27,11 +27,14 @@ class Rendering:
     the cache; ``render`` makes it; ``write`` writes an unchanged file that has no
     diagnostic from it alone: (shown path, incident id, the stored text as UTF-8 bytes,
     which are written as they are: a warm run that shows every finding moves ~300 MB of
-    them at 100k files)."""
+    them at 100k files). ``is_findings``: the text is JSON of the findings'
+    ``as_dict``, so it decodes to them and serves as their encoding too (a worker sends,
+    and the cache keeps, one text per file, not two)."""
 
     name: str
     render: Callable[[list[Finding]], str]
     write: Callable[[str, str, bytes], None]
+    is_findings: bool = False
 
 
 class Reporter(Protocol):

@@ -44,7 +44,7 @@ class JsonReporter:
         self.first = True
         self.errors: list[dict[str, Any]] = []
         self.rendering = None if self.quiet else Rendering(f"json/{VERSION}", render_findings,
-                                                           self._write)
+                                                           self._write, is_findings=True)
 
     def _text(self, text: str) -> None:
         self.sink.write(json_safe(text).encode("utf-8"))
