@@ -20,12 +20,13 @@ invalid, so it must be as trustworthy as the tool itself:
   (``$XDG_CACHE_HOME/ihltag/<hash of the dataset root>/``, ``~/.cache`` when unset), so
   nothing in a work tree, such as a pull request, is ever read as a cache. ``--cache-dir``
   moves it; a project's ``pyproject.toml`` can switch it off but not move it.
-- Every row carries a MAC (HMAC-SHA-256, truncated to 128 bits) under a per-user secret kept in the user's
-  cache folder (``secret``, mode 0600), never in the store's folder: a store planted
-  anywhere, or copied from another machine or user, yields only misses.
+- Every row, and the index, carries a MAC (HMAC-SHA-256, truncated to 128 bits) under a
+  per-user secret kept in the user's cache folder (``secret``, mode 0600), never in the
+  store's folder: a store planted anywhere, or copied from another machine or user,
+  yields only misses.
 - The cache never follows a symlink and never writes outside its folder: a folder,
-  database or ``.gitignore`` that is a symlink, or belongs to another user, switches the
-  cache off for the run, with a logged notice.
+  database, index or ``.gitignore`` that is a symlink, or belongs to another user,
+  switches the cache off for the run, with a logged notice.
 
 A cache can only make a run faster, never wrong or failed: a store that is unreadable
 or corrupt is set aside (one generation of ``*.corrupt-PID`` copies is kept), a lock is
@@ -372,7 +373,7 @@ _QUIET = re.compile("([^\x1f]{1,200})\x1f[^\x1f]*\x1f[^\x1f]*\x1f([0-9]{1,9})\x1
 def quiet_counts(meta: str) -> Quick | None:
     """(id, violation, possible) of a result with no diagnostics, from its metadata
     alone; None when it has diagnostics (or is damaged: then it is decoded, and fails,
-    the ordinary way). One match, as it runs once per unchanged file."""
+    the ordinary way). Computed when a result is recorded, and kept in the index."""
     m = _QUIET.fullmatch(meta)
     if m is None or not m[1].isprintable():
         return None
@@ -389,8 +390,7 @@ class Cache:
         self.db: sqlite3.Connection | None = None
         self._secret = b""
         self._inner, self._outer = hmac_states(b"")
-        # path -> (size, mtime, ctime, inode, sha, recorded, salt, key, meta)
-        self.index: dict[str, Entry] = {}
+        self.index: dict[str, Entry] = {}  # path -> its Entry
         self.changed = False  # the index is written back at the end of the run
         self.pending_results: list[tuple[str, str, str, bytes, str, bytes]] = []
         self.pending_renderings: list[tuple[str, str, bytes, bytes]] = []
