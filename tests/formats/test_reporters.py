@@ -76,3 +76,36 @@ def test_one_handler_prints_the_diagnostics_then_why(cli, tmp_path: Path) -> Non
         assert code == 2 and out == ""
         assert lines[-1] == f"ihltag: {last}"
         assert lines[0].startswith("actors.yaml:") or "actors.yaml:" in lines[0]
+
+
+def test_json_is_the_same_document_whatever_the_stream(mini_dataset: Path, tmp_path: Path
+                                                       ) -> None:
+    """The JSON reporter writes UTF-8 bytes (stored texts go out as they are): to an
+    ``-o`` file's own bytes, to the buffer under a text stream (after what the text
+    layer already holds), or, with no bytes below, as text. The document is the same."""
+    import json
+
+    from ihltag.atomicwrite import AtomicFile
+
+    incident(mini_dataset, "mli-a")
+
+    def check(out: object) -> None:
+        run_check([mini_dataset], base=mini_dataset,
+                  reporter=REPORTERS["json"](out, Options()))  # type: ignore[arg-type]
+
+    as_text = io.StringIO()
+    check(as_text)
+    raw = io.BytesIO()
+    wrapper = io.TextIOWrapper(raw, encoding="utf-8")
+    wrapper.write("before|")  # held by the text layer: must come out first
+    check(wrapper)
+    wrapper.flush()
+    target = tmp_path / "out.json"
+    file = AtomicFile(target)
+    check(file)
+    file.commit()
+    assert raw.getvalue().decode("utf-8") == "before|" + as_text.getvalue()
+    assert target.read_text(encoding="utf-8") == as_text.getvalue()
+    document = json.loads(as_text.getvalue())
+    assert [i["id"] for i in document["incidents"]] == ["mli-a"]
+    assert document["incidents"][0]["findings"]
