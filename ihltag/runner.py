@@ -12,7 +12,7 @@ import gc
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ from ihltag.dataset import (
 )
 from ihltag.engine import Engine
 from ihltag.registry import Registry, RegistryError, load_registry
-from ihltag.results import CheckRun, FileResult, Finding
+from ihltag.results import CheckRun, FileResult
 from ihltag.rules import RulePack, RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
 
@@ -61,12 +61,11 @@ class _WorkerContext:
     keep: bool  # keep the parsed incident on the result (report, explain)
     hashing: bool  # the run has a cache: results carry the state of the bytes checked
     root: str
-    render: Callable[[list[Finding]], str] | None = None  # the output format's own text
+    rendering: Rendering | None = None  # the output format's own text of the findings
     # send findings back as the cache's one text, not as objects (the main process
     # unpickles a file's typed findings in ~90 us, their text in ~30 us): with a cache,
     # or in a pool when the output has its own text and decodes a few files' findings only
     seal: bool = False
-    rendering_is_findings: bool = False  # ``Rendering.is_findings``: seal with it
 
 
 _worker: _WorkerContext | None = None
@@ -90,12 +89,14 @@ def _check_job(job: Job) -> tuple[FileResult, State | None]:
     # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
     result = check_file(Path(path), display, context.registry, context.engine, raw=raw,
                         keep=context.keep, root=context.root)
-    if context.render is not None and result.counts != (0, 0):
-        result.rendering = context.render(result.findings)
+    rendering = context.rendering
+    if rendering is not None and result.counts != (0, 0):
+        result.rendering = rendering.render(result.findings)
     if context.seal:
         from ihltag.cache import seal
 
-        seal(result, result.rendering if context.rendering_is_findings else None)
+        seal(result, result.rendering if rendering is not None and rendering.is_findings
+             else None)
     return result, state
 
 
@@ -157,7 +158,7 @@ class _Lookup:
     def __init__(self, cache: Cache, items: Sequence[tuple[str, str]], rels: Sequence[str]
                  ) -> None:
         self.cache, self.items, self.rels = cache, items, rels
-        self.plan = _Plan([None] * len(items))
+        self.plan = _Plan([])  # filled by ``run``
         self.todo: dict[int, Job] = {}
         self.pending: list[tuple[int, State, bytes | None]] = []
         self.hold = _HOLD
@@ -337,7 +338,7 @@ def iter_results(jobs: Sequence[Job], processes: int
         yield from map(_check_job, jobs)
         return
     chunk = max(8, min(256, len(jobs) // (processes * 8)))
-    if _worker is not None and _worker.render is not None:
+    if _worker is not None and _worker.rendering is not None:
         _worker.seal = True  # before the fork: the workers inherit it
     with ctx.Pool(processes) as pool:
         yield from pool.imap(_check_job, jobs, chunksize=chunk)
@@ -391,12 +392,13 @@ class _Pass:
         inside = str(setup.root).rstrip(os.sep) + os.sep
         # a result is cached under the file's path in the dataset, whatever the cwd
         self.rels = [p[len(inside):] if p.startswith(inside) else p for p, _ in items]
-        self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
         self.stored: _Stored | None = None
         self.rendering: Rendering | None = reporter.rendering if reporter is not None else None
         self.no_findings = self.rendering.render([]).encode() if self.rendering is not None \
             else None
-        if cache is not None:
+        if cache is None:  # every file is checked
+            self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
+        else:
             self.plan = _consult_cache(cache, items, self.rels)
             self.stored = _Stored(cache, self.plan, with_findings,
                                   self.rendering.name if self.rendering else None)
@@ -491,9 +493,7 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
                 else None
             one = _Pass(setup, run, cache, reporter, with_findings, base)
         _worker = _WorkerContext(setup.registry, setup.engine, keep, cache is not None,
-                                 str(setup.root), one.rendering.render if one.rendering else None,
-                                 seal=cache is not None, rendering_is_findings=bool(
-                                     one.rendering and one.rendering.is_findings))
+                                 str(setup.root), one.rendering, seal=cache is not None)
         if reporter is not None:
             reporter.start(run)
         one.go(jobs)
