@@ -54,14 +54,14 @@ from typing import Any, NamedTuple
 
 from ihltag import __version__, dates
 from ihltag.diagnostics import Diagnostic
-from ihltag.results import ActorRef, Evaluation, FileResult, Finding, WarCrime
+from ihltag.results import ActorRef, Evaluation, FileResult, Finding, WarCrime, findings_json
 
 FOLDER = ".ihltag_cache"  # where older versions kept the store, in the dataset: never read now
 STORE = "cache.sqlite3"
 INDEX = "stat-index"  # the stat index: a 16-byte MAC, then the marshalled entries
 SECRET = "secret"
-_SCHEMA = 8
-_PAGE = 65536  # SQLite page size of a new store
+_SCHEMA = 9
+_PAGE = 16384  # SQLite page size of a new store
 _SAFE_NS = 1_000_000_000  # trust stat data only for files last changed 1 s before recording
 LOCK_WAIT = 30.0  # seconds to wait for another run's lock before going on without the cache
 _CORRUPT_TTL = 86_400  # seconds a set-aside corrupt store is kept for inspection
@@ -250,18 +250,13 @@ def _printable(value: Any, limit: int = 100_000) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
-def pack_findings(findings: list[Finding]) -> str:
-    """Findings as the cache stores them: compact JSON of ``Finding.as_dict``."""
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, separators=(",", ":"))
-
-
 def _evaluation(d: dict[str, str]) -> Evaluation:
     return Evaluation(d["id"], d["description"], d["value"], d["because"], d.get("default"),
                       d.get("basis"))
 
 
 def unpack_findings(text: str) -> list[Finding]:
-    """The inverse of ``pack_findings``: run only when an output asks for the findings
+    """The inverse of ``findings_json``: run only when an output asks for the findings
     of a result read from the store (its MAC has checked out: the text is ours)."""
     return [Finding(d["rule"], d["title"], d["status"], d["act"],
                     tuple(ActorRef(actor=a["actor"], attribution=a["attribution"],
@@ -275,14 +270,12 @@ def unpack_findings(text: str) -> list[Finding]:
             for d in json.loads(text)]
 
 
-def seal(result: FileResult, text: str | None = None) -> None:
-    """Hold a fresh result's findings in the cache's encoding (in the worker that made
-    them): one text to send to the main process and to store, decoded there only if an
-    output asks for them. ``text``: the findings already written as JSON of their
-    ``as_dict`` (the JSON output's text, whose escapes decode to the same strings),
-    used as it is."""
+def seal(result: FileResult) -> None:
+    """Hold a fresh result's findings as their ``findings_json`` text (in the worker
+    that made them): the one text that is sent to the main process, stored, and written
+    by the JSON output, decoded there only if an output asks for the findings."""
     if result.counts != (0, 0):
-        result.defer(unpack_findings, text if text is not None else pack_findings(result.findings))
+        result.defer(unpack_findings, findings_json(result.findings))
 
 
 def encode(result: FileResult) -> tuple[str, str]:
@@ -294,10 +287,7 @@ def encode(result: FileResult) -> tuple[str, str]:
                       str(result.counts[0]), str(result.counts[1]),
                       ",".join(map(str, result.acts_lines)), ",".join(map(str, result.acts_cols)),
                       diags))
-    found = result.encoded(unpack_findings)
-    if found is None:
-        found = pack_findings(result.findings) if result.counts != (0, 0) else "[]"
-    return meta, found
+    return meta, result.findings_text()
 
 
 def _matches(text: str, counts: tuple[int, int]) -> bool:
@@ -309,12 +299,10 @@ def _matches(text: str, counts: tuple[int, int]) -> bool:
         text.count('"status":"violation"'), text.count('"status":"possible"')) == counts
 
 
-def decode(file: str, meta: str, findings: str | None, rendering: str | None = None
-           ) -> FileResult:
+def decode(file: str, meta: str, findings: str | None) -> FileResult:
     """The inverse of ``encode``, checking every field of the metadata (a damaged
     entry raises ValueError: a miss, never a crash later in an output format). The
-    findings come as their stored text, decoded only if something asks for them, with
-    the reporter's stored ``rendering`` of them when it has one (written as it is);
+    findings come as their stored text, decoded only if something asks for them;
     without findings (a quiet run needs only the counts) none are kept."""
     parts = meta.split(_SEP)
     if len(parts) != 8:
@@ -331,18 +319,145 @@ def decode(file: str, meta: str, findings: str | None, rendering: str | None = N
     if findings is None:
         result.release()  # counted, never held: asking for them is an error, not []
         return result
-    if not _matches(findings, counts) or (rendering is not None
-                                           and not _matches(rendering, counts)):
+    if not _matches(findings, counts):
         raise ValueError("findings")
     if counts != (0, 0):
         result.defer(unpack_findings, findings)
-        result.rendering = rendering
     # the places of acts serve only to show findings
     result.acts_lines = _ints(lines)
     result.acts_cols = _ints(cols)
     if len(result.acts_lines) != len(result.acts_cols):
         raise ValueError("acts")
     return result
+
+
+def _texts(db: sqlite3.Connection, tag: Any, keys: list[str]) -> dict[str, bytes]:
+    rows = db.execute(f"SELECT key, CAST(findings AS BLOB), tag FROM findings WHERE key IN "
+                      f"({','.join('?' * len(keys))}) AND typeof(findings) = 'text'",
+                      keys).fetchall()
+    return {k: v for k, v, t in rows if t == tag(f"f\0{k}\0".encode(), v)}
+
+
+class Ahead(NamedTuple):
+    """What ``ReadAhead`` reads: the texts of the files at ``rels`` (paths in the
+    dataset, in the order they are written), in batches of ``size``, if there are at
+    least ``least`` batches of them."""
+
+    rels: Sequence[str]
+    size: int
+    least: int
+
+
+class ReadAhead:
+    """The stored findings texts of a run, read by a child process while this one looks
+    at the files and writes the output: reading and checking them is a third of a warm
+    run that writes every finding, which otherwise leaves the second core idle.
+
+    The child is forked when the store is opened, before the index is read, so that
+    neither process copies the other's pages (the index is most of a warm run's memory,
+    and every object touched after a fork is a page copied). It reads the index itself,
+    sends the keys it will read (``stored_order``), then each batch's texts from its own
+    read-only connection, checked as ``Cache.texts`` checks them, one marshalled dict per
+    batch through a pipe. If it fails or dies, the rest is read here: it can make a run
+    faster, never different."""
+
+    def __init__(self, cache: Cache, wanted: Ahead) -> None:
+        self.cache, self.size, self.next = cache, wanted.size, 0
+        self.order: list[str] = []
+        self.position: dict[str, int] = {}
+        read, write = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+        except (ImportError, OSError):  # pragma: no cover - a smaller pipe only
+            pass
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child (its output is what is tested)
+            os.close(read)
+            _serve(cache, wanted, write)
+        os.close(write)
+        self.pipe: Any = os.fdopen(read, "rb", buffering=1 << 20)
+
+    def begin(self) -> bool:
+        """The keys the child reads, in order (``order``, ``position``); False when it
+        reads none (too few, or it failed)."""
+        order = self._frame()
+        if type(order) is not list or not order:
+            self._stop()
+            return False
+        self.order = order
+        self.position = {k: i for i, k in enumerate(order)}
+        return True
+
+    def get(self, batch: int) -> dict[str, bytes]:
+        """The texts of the keys ``order[batch * size:(batch + 1) * size]``: the child's,
+        or read here once it is gone (batches are asked for in order; one that is
+        passed over was not needed)."""
+        while self.pipe is not None and self.next <= batch:
+            frame = self._frame()
+            self.next += 1
+            if type(frame) is not dict:
+                self._stop()
+            elif self.next - 1 == batch:
+                return frame
+        return self.cache.texts(self.order[batch * self.size:(batch + 1) * self.size])
+
+    def _frame(self) -> object:
+        try:
+            head = self.pipe.read(8)
+            data = self.pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
+            return marshal.loads(data) if data else None
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def _stop(self) -> None:
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+
+    def close(self) -> None:
+        """Stop the child, done or not, and reap it."""
+        self._stop()
+        try:
+            os.kill(self.pid, 9)  # SIGKILL: it holds nothing but a read transaction
+        except OSError:  # pragma: no cover - gone already
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:  # pragma: no cover - already reaped
+            pass
+
+
+def _serve(cache: Cache, wanted: Ahead, pipe: int) -> None:  # pragma: no cover - the child
+    """The child of ``ReadAhead``: never returns, never touches the parent's connection
+    or output (``os._exit``: no buffer of the parent's is flushed, no handler run)."""
+    code = 1
+    try:
+        from urllib.parse import quote
+
+        with os.fdopen(pipe, "wb", buffering=0) as out:
+            def send(value: Any) -> None:
+                data = marshal.dumps(value)
+                out.write(len(data).to_bytes(8, "little"))
+                out.write(data)
+
+            cache._load()
+            order = cache.stored_order(wanted.rels)
+            if len(order) < wanted.least * wanted.size:
+                order = []
+            send(order)
+            path = cache.folder / STORE
+            db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
+                                 isolation_level=None)
+            db.execute("PRAGMA cache_size=-16384")
+            for i in range(0, len(order), wanted.size):
+                send(_texts(db, cache._tag, order[i:i + wanted.size]))
+        code = 0
+    except BaseException:  # the parent reads what is left itself
+        pass
+    finally:
+        os._exit(code)
 
 
 def _diagnostics(file: str, text: str) -> list[Diagnostic]:
@@ -381,7 +496,8 @@ def quiet_counts(meta: str) -> Quick | None:
 
 
 class Cache:
-    def __init__(self, folder: Path | None, salt: str, secret: bytes | None = None) -> None:
+    def __init__(self, folder: Path | None, salt: str, secret: bytes | None = None,
+                 ahead: Ahead | None = None) -> None:
         self.folder = folder or Path("(no user cache folder)")
         # the clock ``dates.check_not_future`` reads (``dates.date``, patched in tests)
         today = dates.date.today().isoformat()  # type: ignore[attr-defined]
@@ -393,9 +509,10 @@ class Cache:
         self.index: dict[str, Entry] = {}  # path -> its Entry
         self.changed = False  # the index is written back at the end of the run
         self.pending_results: list[tuple[str, str, str, bytes, str, bytes]] = []
-        self.pending_renderings: list[tuple[str, str, bytes, bytes]] = []
         self.dropped: set[str] = set()  # keys of results no path refers to any more
         self.stale = False  # results of another salt, or a bad index: sweep at the end
+        self.ahead: ReadAhead | None = None  # stopped by ``close``
+        self._wanted = ahead
         try:
             if folder is None:
                 raise Refused("no user cache folder (no home folder)")
@@ -408,10 +525,12 @@ class Cache:
             self._off(f"not used: {getattr(exc, 'strerror', None) or exc}")
 
     @classmethod
-    def for_dataset(cls, root: Path, salt: str, folder: Path | None = None) -> Cache:
+    def for_dataset(cls, root: Path, salt: str, folder: Path | None = None,
+                    ahead: Ahead | None = None) -> Cache:
         """The cache of the dataset at ``root``: in ``folder`` when given (``--cache-dir``),
-        else in the user's cache folder."""
-        return cls(folder or default_folder(root), salt)
+        else in the user's cache folder. ``ahead``: the stored findings texts to read in
+        a child process (``ReadAhead``)."""
+        return cls(folder or default_folder(root), salt, ahead=ahead)
 
     def _off(self, why: str) -> None:
         log.warning("ihltag: the cache in %s is %s", self.folder, why)
@@ -463,21 +582,22 @@ class Cache:
             after = os.lstat(path)
             if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
                 raise Refused(f"{path} was replaced while opening it")
-            # large pages: a stored result (~3 kB of findings) fits in one, with no
-            # overflow chain, and a warm run reads its findings in a fifth of the reads
+            # 16 KiB pages: a stored result (~4 kB of findings) fits in one, with no overflow
+            # chain; larger pages read no faster, and a warm run that re-checks 1% of 100k
+            # files rewrites ~3,000 pages (each result's key is random): 200 MB at 64 KiB
             db.execute(f"PRAGMA page_size={_PAGE}")  # a new store only; kept otherwise
             db.execute("PRAGMA journal_mode=WAL")
             # no fsync: a cache that a crash damages is set aside (or a row fails its MAC)
             # and costs one slow run, while syncing its checkpoints cost every warm run
             # that re-checked a few files a tenth of a second
             db.execute("PRAGMA synchronous=OFF")
-            # 16 MiB of pages (the default, 2 MiB, is 31 large pages): the indexes stay in
+            # 16 MiB of pages (the default, 2 MiB, is 128 such pages): the indexes stay in
             # memory while a warm run reads every stored text, a third faster
             db.execute("PRAGMA cache_size=-16384")
             if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
                 # a store written by another version of ihltag: start it anew
                 db.execute("BEGIN IMMEDIATE")
-                for table in ("files", "results", "findings", "renderings"):
+                for table in ("files", "results", "findings", "renderings"):  # all there were
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 db.execute(f"PRAGMA user_version={_SCHEMA}")
                 db.execute("COMMIT")
@@ -490,12 +610,10 @@ class Cache:
                     db.execute("PRAGMA journal_mode=WAL")
                 else:
                     db.execute("VACUUM")
-            # findings live apart from the small metadata, so a quiet run reads no findings
+            # findings live apart from the small metadata, so a quiet run reads no findings;
+            # they are stored once, as the JSON output writes them (``findings_json``)
             db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, salt, meta, tag)")
             db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, findings, tag)")
-            # an output format's own text of the findings, so a warm run writes it as is
-            db.execute("CREATE TABLE IF NOT EXISTS renderings (key TEXT, format TEXT, text, tag, "
-                       "PRIMARY KEY (key, format))")
         except BaseException:
             db.close()
             raise
@@ -544,6 +662,11 @@ class Cache:
             self._set_aside(path)
             path = self._prepare()
             self.db = self._connect(path)
+        if self._wanted is not None and hasattr(os, "fork"):
+            try:  # forked before the index is read: neither process copies the other's
+                self.ahead = ReadAhead(self, self._wanted)
+            except OSError:  # pragma: no cover - no process to spare: read here
+                pass
         self._load()
 
     def _load(self) -> None:
@@ -640,34 +763,29 @@ class Cache:
             return {}
         return found
 
-    def findings_texts(self, keys: list[str]) -> dict[str, str]:
-        """The stored findings text of a batch of keys (with a valid MAC)."""
+    def texts(self, keys: list[str]) -> dict[str, bytes]:
+        """The stored findings text (UTF-8, as SQLite holds it: never decoded here) of a
+        batch of keys, with a valid MAC. The JSON output writes it as it is."""
         if self.db is None or not keys:
             return {}
-        mac = self._mac
         try:
-            rows = self.db.execute(f"SELECT key, findings, tag FROM findings WHERE key IN "
-                                   f"({','.join('?' * len(keys))})", keys).fetchall()
+            return _texts(self.db, self._tag, keys)
         except sqlite3.Error as exc:
             self._off(f"unreadable ({exc}): switched off for the rest of the run")
             return {}
-        return {k: v for k, v, tag in rows if type(v) is str and tag == mac(f"f\0{k}\0{v}")}
 
-    def renderings(self, keys: list[str], format: str) -> dict[str, bytes]:
-        """An output format's stored text (UTF-8) of the findings of a batch of keys,
-        with a valid MAC: written out as it is, never decoded."""
-        if self.db is None or not keys:
-            return {}
-        tag, head = self._tag, f"\0{format}\0".encode()
-        try:
-            rows = self.db.execute(f"SELECT key, text, tag FROM renderings WHERE format = ? AND "
-                                   f"key IN ({','.join('?' * len(keys))})",
-                                   [format, *keys]).fetchall()
-        except sqlite3.Error as exc:
-            self._off(f"unreadable ({exc}): switched off for the rest of the run")
-            return {}
-        return {k: v for k, v, t in rows
-                if type(v) is bytes and t == tag(b"g\0", k.encode(), head, v)}
+    def stored_order(self, rels: Sequence[str]) -> list[str]:
+        """The keys of the stored results with findings of the files at ``rels``, as the
+        index has them (a file changed since is found out later: its text is read for
+        nothing)."""
+        get, salt = self.index.get, self.salt
+        order = []
+        for rel in rels:
+            e = get(rel)
+            if e is not None and e[6] == salt and (
+                    e[9][1] or e[9][2] if e[9] is not None else has_findings(e[8])):
+                order.append(e[7])
+        return order
 
     def record(self, path: str, state: State, key: str, meta: str) -> None:
         """Remember a file's state and its result, for the next run's ``known``."""
@@ -679,23 +797,12 @@ class Cache:
         self.index[path] = (*state, time.time_ns(), self.salt, key, meta, quiet_counts(meta))
         self.changed = True
 
-    def put(self, key: str, meta: str, findings: str,
-            rendering: tuple[str, str] | None = None) -> None:
-        """Store a result: its metadata, its findings and, when the run's output format
-        has one, that format's (name, text) of the findings."""
+    def put(self, key: str, meta: str, findings: str) -> None:
+        """Store a result: its metadata and its findings' text (``encode``)."""
         if self.db is None:
             return
         self.pending_results.append((key, self.salt, meta, self._mac(f"r\0{key}\0{self.salt}\0{meta}"),
                                      findings, self._mac(f"f\0{key}\0{findings}")))
-        if rendering is not None:
-            fmt, text = rendering
-            try:
-                blob = text.encode("utf-8")  # as written out (a lone surrogate: not stored)
-            except UnicodeEncodeError:
-                blob = None
-            if blob is not None:
-                self.pending_renderings.append(
-                    (key, fmt, blob, self._tag(b"g\0", key.encode(), f"\0{fmt}\0".encode(), blob)))
         if len(self.pending_results) >= 2000:  # bounded memory on a large cold run
             self.flush(prune=False)
 
@@ -726,7 +833,7 @@ class Cache:
             return
         index = prune and self.changed
         sweep = prune and bool(self.stale or self.dropped)
-        if not (self.pending_results or self.pending_renderings or index or sweep):
+        if not (self.pending_results or index or sweep):
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -734,8 +841,6 @@ class Cache:
                          [r[:4] for r in self.pending_results])
             self._insert("INSERT OR REPLACE INTO findings VALUES (?, ?, ?)",
                          [(r[0], r[4], r[5]) for r in self.pending_results])
-            self._insert("INSERT OR REPLACE INTO renderings VALUES (?, ?, ?, ?)",
-                         self.pending_renderings)
             if sweep:
                 self._sweep()
             self.db.execute("COMMIT")
@@ -754,7 +859,6 @@ class Cache:
             self._off(f"not written ({exc}): switched off for the rest of the run")
         finally:
             self.pending_results.clear()
-            self.pending_renderings.clear()
 
     def _sweep(self) -> None:
         """Drop the results no index row refers to any more (inside ``flush``'s
@@ -767,7 +871,6 @@ class Cache:
             marks = ",".join("?" * len(keys))
             db.execute(f"DELETE FROM results WHERE key IN ({marks})", keys)
             db.execute(f"DELETE FROM findings WHERE key IN ({marks})", keys)
-            db.execute(f"DELETE FROM renderings WHERE key IN ({marks})", keys)
         if self.stale:
             salt = self.salt
             db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
@@ -777,11 +880,13 @@ class Cache:
             db.execute("DELETE FROM results WHERE salt != ? OR key NOT IN (SELECT key FROM live)",
                        (salt,))
             db.execute("DELETE FROM findings WHERE key NOT IN (SELECT key FROM results)")
-            db.execute("DELETE FROM renderings WHERE key NOT IN (SELECT key FROM results)")
         self.stale = False
         self.dropped.clear()
 
     def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+            self.ahead = None
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -3,9 +3,10 @@ per file, a ``CheckRun`` for the whole run.
 
 Every output (text, JSON, GitHub, SARIF, explain, the report) reads these types, never a
 decoded JSON dict. How a result is stored is the cache's business (``ihltag.cache``):
-a result read from the cache holds its findings in the cache's private encoding and
-decodes them only when something asks for them, so that a warm run that shows no
-finding, or shows them from a stored rendering, never pays for decoding them.
+a result read from the cache holds its findings as their JSON text (``findings_json``)
+and decodes them only when something asks for them, so that a warm run that shows no
+finding, or writes them as that very text (the JSON output), never pays for decoding
+them.
 """
 
 from __future__ import annotations
@@ -136,7 +137,20 @@ class ReleasedError(RuntimeError):
     """A streamed result's findings were asked for after they were written and let go."""
 
 
-# A result's findings in some stored encoding, with the function that decodes them.
+def findings_json(findings: Sequence[Finding]) -> str:
+    """A file's findings as one compact JSON array of their ``as_dict``, with no raw
+    control, bidi or line-separator character (``json_safe``). The one text of a file's
+    findings: the JSON output writes it, a worker sends it, the cache stores it, so a
+    warm run writes what it stored as it is."""
+    import json
+
+    from ihltag.safetext import json_safe
+
+    return json_safe(json.dumps([f.as_dict() for f in findings], ensure_ascii=False,
+                                separators=(",", ":")))
+
+
+# A result's findings as their ``findings_json`` text, with the function that decodes it.
 Lazy = tuple[Callable[[str], list[Finding]], str]
 
 
@@ -158,9 +172,6 @@ class FileResult:
     _findings: list[Finding] | None = field(default=None, repr=False)
     _lazy: Lazy | None = field(default=None, repr=False)
     released: bool = False
-    # the run's output format's own text of the findings, when it keeps one (see
-    # ``ihltag.formats.Rendering``): made in the worker, or read from the cache
-    rendering: str | None = field(default=None, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -176,13 +187,13 @@ class FileResult:
     def findings(self, findings: list[Finding]) -> None:
         self._findings = findings
         self._lazy = None
-        self.rendering = None
         statuses = [f.status for f in findings]
         self.counts = (statuses.count("violation"), statuses.count("possible"))
 
     def defer(self, decode: Callable[[str], list[Finding]], encoded: str) -> None:
-        """Hold the findings as ``encoded``, decoded by ``decode`` when first asked for
-        (``counts`` must already be theirs: the cache checks it)."""
+        """Hold the findings as ``encoded``, their ``findings_json`` text, decoded by
+        ``decode`` when first asked for (``counts`` must already be theirs: the cache
+        checks it)."""
         self._findings = None
         self._lazy = (decode, encoded)
 
@@ -192,12 +203,18 @@ class FileResult:
             return self._lazy[1]
         return None
 
+    def findings_text(self) -> str:
+        """The findings' ``findings_json`` text: the one held when they were never
+        decoded, else made from them."""
+        if self._lazy is not None:
+            return self._lazy[1]
+        return findings_json(self.findings) if self.counts != (0, 0) else "[]"
+
     def release(self) -> None:
         """Let go of what only the outputs need (findings, places of acts) once they are
         written; the counts and diagnostics stay for the summary and the exit status."""
         self._findings = None
         self._lazy = None
-        self.rendering = None
         self.acts_lines, self.acts_cols = [], []
         self.released = True
 

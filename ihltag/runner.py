@@ -34,7 +34,7 @@ from ihltag.rules import RulePack, RulePackError, load_pack
 from ihltag.yamlsafe import MAX_BYTES
 
 if TYPE_CHECKING:
-    from ihltag.cache import Cache
+    from ihltag.cache import Cache, ReadAhead
     from ihltag.formats import Rendering, Reporter
 
 __all__ = ["CheckRun", "DatasetError", "RegistryError", "RulePackError", "run_check"]
@@ -44,6 +44,7 @@ _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0
     | getattr(os, "O_CLOEXEC", 0)
 _HOLD = 64 * 1024 * 1024  # bytes read while consulting the cache, kept for the workers at most
 _BATCH = 500  # files whose cache rows are asked for at once
+_AHEAD = 4  # batches of stored texts from which a child process reads them ahead
 
 State = tuple[int, int, int, int, str]  # (size, mtime_ns, ctime_ns, inode, sha256) of bytes
 # A file to check: path, shown path, and the bytes (with their state) when consulting
@@ -61,10 +62,9 @@ class _WorkerContext:
     keep: bool  # keep the parsed incident on the result (report, explain)
     hashing: bool  # the run has a cache: results carry the state of the bytes checked
     root: str
-    rendering: Rendering | None = None  # the output format's own text of the findings
-    # send findings back as the cache's one text, not as objects (the main process
-    # unpickles a file's typed findings in ~90 us, their text in ~30 us): with a cache,
-    # or in a pool when the output has its own text and decodes a few files' findings only
+    # findings held as their one text (``findings_json``), made where they are found: a
+    # worker sends that, not objects (the main process unpickles a file's typed findings
+    # in ~90 us, their text in ~30 us); with a cache, or when the output writes that text
     seal: bool = False
 
 
@@ -89,14 +89,10 @@ def _check_job(job: Job) -> tuple[FileResult, State | None]:
     # unreadable), ``check_file`` reads it itself and reports why; nothing is cached
     result = check_file(Path(path), display, context.registry, context.engine, raw=raw,
                         keep=context.keep, root=context.root)
-    rendering = context.rendering
-    if rendering is not None and result.counts != (0, 0):
-        result.rendering = rendering.render(result.findings)
     if context.seal:
         from ihltag.cache import seal
 
-        seal(result, result.rendering if rendering is not None and rendering.is_findings
-             else None)
+        seal(result)
     return result, state
 
 
@@ -222,78 +218,56 @@ def _consult_cache(cache: Cache, items: Sequence[tuple[str, str]], rels: Sequenc
 
 
 class _Stored:
-    """Stored results in the order the files are written. Their findings, or the output
-    format's stored rendering of them, are fetched in batches; a quiet run fetches
-    neither."""
+    """Stored results in the order the files are written. Their findings' texts are
+    fetched in batches; a quiet run fetches none."""
 
-    def __init__(self, cache: Cache, plan: _Plan, with_findings: bool, rendering: str | None
-                 ) -> None:
+    def __init__(self, cache: Cache, plan: _Plan, with_findings: bool,
+                 ahead: ReadAhead | None) -> None:
         self.cache = cache
         self.metas = plan.metas
         self.with_findings = with_findings
-        self.rendering = rendering
+        self.ahead = ahead
         from ihltag.cache import has_findings
 
-        # the keys whose findings will be read, in order (a file with none needs no read),
-        # and among them those of files with a diagnostic, which come to ``get``
-        self.order = [k for k, q in zip(plan.keys, plan.quick, strict=True)
-                      if k is not None and (q[1] or q[2] if q is not None
-                                            else has_findings(plan.metas[k]))
-                      ] if with_findings else []
-        self.slow = {k for k, q in zip(plan.keys, plan.quick, strict=True)
-                     if k is not None and q is None}
-        self.position = {k: i for i, k in enumerate(self.order)}
-        self.asked: list[str] = []
-        self.asked_set: set[str] = set()
-        self.texts: dict[str, str] | None = None  # read for the batch when first needed
-        self.rendered: dict[str, bytes] = {}
-
-    def _fetch(self, key: str) -> None:
-        """The batch of ``order`` that holds ``key`` (files are asked for in order, so
-        batches come one after another); a key not in ``order`` is read alone."""
-        if key in self.asked_set:
-            return
-        at = self.position.get(key)
-        if at is None:
-            self.asked = [key]
+        # the keys whose findings will be read, in order (a file with none needs no read)
+        if ahead is not None:  # as the child reads them
+            self.order, self.position = ahead.order, ahead.position
         else:
-            batch = at // _BATCH
-            self.asked = self.order[batch * _BATCH:(batch + 1) * _BATCH]
-        self.asked_set = set(self.asked)
-        self.texts = None  # findings are read only for files with no rendering, when asked
-        self.rendered = self.cache.renderings(self.asked, self.rendering) \
-            if self.rendering else {}
+            self.order = [k for k, q in zip(plan.keys, plan.quick, strict=True)
+                          if k is not None and (q[1] or q[2] if q is not None
+                                                else has_findings(plan.metas[k]))
+                          ] if with_findings else []
+            self.position = {k: i for i, k in enumerate(self.order)}
+        self.asked: set[str] = set()
+        self.texts: dict[str, bytes] = {}
 
     def text(self, key: str) -> bytes | None:
-        """The stored rendering of a result's findings (UTF-8), if this run's format has
-        one."""
-        if not self.with_findings:
-            return None
-        self._fetch(key)
-        return self.rendered.get(key)
+        """The stored text of a result's findings (UTF-8), fetched with its batch of
+        ``order`` (files are asked for in order, so batches come one after another; a
+        key not in ``order`` is read alone)."""
+        if key not in self.asked:
+            at = self.position.get(key)
+            asked = [key] if at is None else \
+                self.order[at // _BATCH * _BATCH:(at // _BATCH + 1) * _BATCH]
+            self.asked = set(asked)
+            self.texts = self.ahead.get(at // _BATCH) if self.ahead is not None \
+                and at is not None else self.cache.texts(asked)
+        return self.texts.get(key)
 
     def get(self, key: str, display: str) -> FileResult | None:
-        from ihltag.cache import decode
+        from ihltag.cache import decode, has_findings
 
         try:
             if not self.with_findings:
                 return decode(display, self.metas[key], None)
-            if key not in self.position:  # no findings to read ("[]" is checked by decode)
+            if not has_findings(self.metas[key]):  # none to read ("[]" is checked by decode)
                 return decode(display, self.metas[key], "[]")
-            self._fetch(key)
-            stored = self.rendered.pop(key, None)
-            if self.texts is None:  # the batch's (with a rendering: those that come here)
-                self.texts = self.cache.findings_texts(
-                    [k for k in self.asked if k in self.slow or k == key]
-                    if self.rendering else self.asked)
-            elif key not in self.texts:  # one more (findings to name, say)
-                self.texts.update(self.cache.findings_texts([key]))
-            found = self.texts.pop(key, None)
+            found = self.text(key)
             if found is None:
                 return None
-            return decode(display, self.metas[key], found,
-                          stored.decode("utf-8") if stored is not None else None)
-        except (KeyError, TypeError, IndexError, ValueError, RecursionError):
+            return decode(display, self.metas[key], found.decode("utf-8"))
+        except (KeyError, TypeError, IndexError, ValueError, RecursionError,
+                UnicodeDecodeError):
             return None
 
 
@@ -338,8 +312,6 @@ def iter_results(jobs: Sequence[Job], processes: int
         yield from map(_check_job, jobs)
         return
     chunk = max(8, min(256, len(jobs) // (processes * 8)))
-    if _worker is not None and _worker.rendering is not None:
-        _worker.seal = True  # before the fork: the workers inherit it
     with ctx.Pool(processes) as pool:
         yield from pool.imap(_check_job, jobs, chunksize=chunk)
 
@@ -354,6 +326,13 @@ class _Setup:
     engine: Engine
     items: list[tuple[str, str]]  # (path, shown path) of each file, in order
     whole: bool  # the whole dataset is checked: rows of files that are gone can go
+
+    @property
+    def rels(self) -> list[str]:
+        """Each file's path in the dataset, under which its result is cached whatever
+        the folder the tool runs in."""
+        inside = str(self.root).rstrip(os.sep) + os.sep
+        return [p[len(inside):] if p.startswith(inside) else p for p, _ in self.items]
 
     @classmethod
     def make(cls, paths: Sequence[Path], rules_dir: Path | None, base: Path,
@@ -370,12 +349,17 @@ class _Setup:
                    [(f, display_str(f, top)) for f in files],
                    [p.resolve() for p in paths] == [root] and only is None)
 
-    def open_cache(self, folder: Path | None, presumptions: bool) -> Cache:
-        from ihltag.cache import Cache
+    def open_cache(self, folder: Path | None, presumptions: bool, rels: list[str],
+                   read_ahead: bool) -> Cache:
+        """The dataset's cache; with ``read_ahead``, its stored findings texts are read
+        by a child process (``ReadAhead``) when there are enough of them."""
+        from ihltag.cache import Ahead, Cache
 
         return Cache.for_dataset(  # the strict reading (no presumptions): its own results
             self.root, f"{self.pack.digest}\0{_registry_digest(self.root)}\0{_code_digest()}"
-            f"\0presumptions={presumptions}", folder)
+            f"\0presumptions={presumptions}", folder,
+            Ahead(rels, _BATCH, _AHEAD) if read_ahead and len(rels) >= _AHEAD * _BATCH
+            else None)
 
 
 class _Pass:
@@ -383,60 +367,67 @@ class _Pass:
     stored when fresh, checked against the dataset's ids, handed to the reporter."""
 
     def __init__(self, setup: _Setup, run: CheckRun, cache: Cache | None,
-                 reporter: Reporter | None, with_findings: bool, base: Path) -> None:
+                 reporter: Reporter | None, with_findings: bool, base: Path, rels: list[str]
+                 ) -> None:
         self.setup, self.run, self.cache, self.reporter = setup, run, cache, reporter
         self.with_findings = with_findings
         items = setup.items
+        self.rels = rels
         self.duplicates = id_index(setup.root, base, [d for _, d in items] if setup.whole
                                    else None)
-        inside = str(setup.root).rstrip(os.sep) + os.sep
-        # a result is cached under the file's path in the dataset, whatever the cwd
-        self.rels = [p[len(inside):] if p.startswith(inside) else p for p, _ in items]
         self.stored: _Stored | None = None
         self.rendering: Rendering | None = reporter.rendering if reporter is not None else None
-        self.no_findings = self.rendering.render([]).encode() if self.rendering is not None \
-            else None
         if cache is None:  # every file is checked
             self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
         else:
             self.plan = _consult_cache(cache, items, self.rels)
-            self.stored = _Stored(cache, self.plan, with_findings,
-                                  self.rendering.name if self.rendering else None)
+            ahead = cache.ahead if cache.ahead is not None and cache.ahead.begin() else None
+            self.stored = _Stored(cache, self.plan, with_findings, ahead)
 
     def go(self, processes: int) -> None:
+        """Every file in order: a fresh result from a worker; an unchanged file with no
+        diagnostic and a usable id, only counted (a quiet run) or written from its
+        stored findings text alone; else a stored result, decoded. A warm run spends
+        its time in this loop, 100k times over: it is kept flat, with no call for an
+        unchanged file beyond reading and writing its text."""
         fresh = iter_results(self.plan.jobs, processes)
+        keys, quick, restamped = self.plan.keys, self.plan.quick, self.plan.restamped
+        duplicates, names, findings = self.duplicates, self.run.names, self.with_findings
+        stored = self.stored
+        write = self.rendering.write if self.rendering is not None else None
+        naming = findings  # until the run has all the failing findings it names
+        files = violations = possibles = 0
         for i, item in enumerate(self.setup.items):
-            key = self.plan.keys[i]
+            key = keys[i]
             if key is None:
                 self._deliver(i, *next(fresh))
-            elif not self._counted(i, key, item[1]):
-                result = self.stored.get(key, item[1])  # type: ignore[union-attr]
-                if result is None:  # vanished or damaged since it was found: check it here
-                    self._deliver(i, *_check_job((*item, None, None)))
+                naming = findings and names((1, 1))
+                continue
+            q = quick[i]
+            if q is not None and q[0] not in duplicates and not (naming and names(q[1:])):
+                if not findings:
+                    text: bytes | None = b""
+                elif write is None or stored is None:
+                    text = None
+                else:
+                    text = stored.text(key) if q[1] or q[2] else b"[]"
+                if text is not None:
+                    if findings:
+                        write(item[1], q[0], text)  # type: ignore[misc]
+                    files, violations, possibles = files + 1, violations + q[1], possibles + q[2]
+                    if restamped:
+                        self._restamp(i, key)
                     continue
+            result = stored.get(key, item[1])  # type: ignore[union-attr]
+            if result is None:  # vanished or damaged since it was found: check it here
+                self._deliver(i, *_check_job((*item, None, None)))
+            else:
                 self._restamp(i, key)
                 self._deliver(i, result, None)
-
-    def _counted(self, i: int, key: str, display: str) -> bool:
-        """An unchanged file with no diagnostic and a usable id, whose findings need not
-        be read: counted (a quiet run), or written from the stored rendering alone."""
-        quick = self.plan.quick[i]
-        if quick is None or quick[0] in self.duplicates:
-            return False
-        rid, violation, possible = quick
-        if self.with_findings:
-            if self.rendering is None or self.stored is None or \
-                    self.run.names((violation, possible)):
-                return False
-            text = self.stored.text(key) if violation or possible else self.no_findings
-            if text is None:
-                return False
-            self.rendering.write(display, rid, text)
-        self.run.unlisted.files += 1
-        self.run.unlisted.violation += violation
-        self.run.unlisted.possible += possible
-        self._restamp(i, key)
-        return True
+            naming = findings and names((1, 1))
+        tally = self.run.unlisted
+        tally.files, tally.violation, tally.possible = (
+            tally.files + files, tally.violation + violations, tally.possible + possibles)
 
     def _restamp(self, i: int, key: str) -> None:
         state = self.plan.restamped.get(self.rels[i])
@@ -449,9 +440,7 @@ class _Pass:
 
             key = self.cache.key(self.rels[i], state[4])  # the hash of the bytes checked
             meta, found = encode(result)
-            rendered = (self.rendering.name, result.rendering) \
-                if self.rendering is not None and result.rendering is not None else None
-            self.cache.put(key, meta, found, rendered)
+            self.cache.put(key, meta, found)
             self.cache.record(self.rels[i], state, key, meta)
         duplicate_ids((result,), self.duplicates)
         self.run.add(result)
@@ -489,11 +478,13 @@ def run_check(paths: Sequence[Path], rules_dir: Path | None = None, jobs: int = 
     cache = None
     try:
         with _collector_held():
-            cache = setup.open_cache(cache_dir, presumptions) if use_cache and not keep \
-                else None
-            one = _Pass(setup, run, cache, reporter, with_findings, base)
+            rels = setup.rels
+            # with a second process allowed, a child reads the stored findings texts
+            cache = setup.open_cache(cache_dir, presumptions, rels, with_findings and jobs > 1) \
+                if use_cache and not keep else None
+            one = _Pass(setup, run, cache, reporter, with_findings, base, rels)
         _worker = _WorkerContext(setup.registry, setup.engine, keep, cache is not None,
-                                 str(setup.root), one.rendering, seal=cache is not None)
+                                 str(setup.root), seal=cache is not None or one.rendering is not None)
         if reporter is not None:
             reporter.start(run)
         one.go(jobs)

@@ -348,18 +348,104 @@ def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun,
     assert len(results) <= 10 < len(incidents)
 
 
-def test_a_tampered_rendering_is_a_miss(dataset: Path, cli: CliRun,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    _, cold, _ = cli("check", str(dataset), "-f", "json")
+@pytest.fixture
+def read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The stored texts read ahead by a child process (``ReadAhead``) even on the small
+    dataset: batches of two files, from one batch on. The child's process ids."""
+    import ihltag.runner as runner
+
+    monkeypatch.setattr(runner, "_BATCH", 2)
+    monkeypatch.setattr(runner, "_AHEAD", 1)
+    pids: list[int] = []
+    real = cache_mod.ReadAhead.__init__
+
+    def spy(self: cache_mod.ReadAhead, *args: Any) -> None:
+        real(self, *args)
+        pids.append(self.pid)
+
+    monkeypatch.setattr(cache_mod.ReadAhead, "__init__", spy)
+    return pids
+
+
+def _texts_read_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many texts the main process reads from the store itself (``Cache.texts``)."""
+    read: list[int] = []
+    real = cache_mod.Cache.texts
+
+    def spy(self: cache_mod.Cache, keys: list[str]) -> dict[str, bytes]:
+        read.append(len(keys))
+        return real(self, keys)
+
+    monkeypatch.setattr(cache_mod.Cache, "texts", spy)
+    return read
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_texts_read_ahead_by_a_child_are_the_same_output(dataset: Path, cli: CliRun, jobs: str,
+                                                         read_ahead: list[int],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a second process allowed, a child reads and checks the stored findings texts
+    while the run writes them: the output is the same byte for byte, nothing is checked
+    again, the main process reads no text itself, and the child is reaped. With one
+    process, there is no child."""
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    assert cli("check", str(dataset), "-f", "json", "-j", jobs) == expected
+    read_ahead.clear()  # the cold run had nothing to read ahead
+    checked = _spy(monkeypatch)
+    here = _texts_read_here(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json", "-j", jobs) == expected
+    assert checked == []
+    if jobs == "1":
+        assert read_ahead == [] and sum(here) > 10
+        return
+    assert len(read_ahead) == 1 and here == []
+    with pytest.raises(ProcessLookupError):  # reaped: no zombie left behind
+        os.kill(read_ahead[0], 0)
+
+
+def test_a_read_ahead_child_that_fails_changes_nothing(dataset: Path, cli: CliRun,
+                                                      read_ahead: list[int],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child fails after a few batches (a disk error, say): the main process reads
+    the rest itself, and the output is the same."""
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    cli("check", str(dataset), "-f", "json", "-j", "2")
+    parent, real, calls = os.getpid(), cache_mod._texts, [0]
+
+    def failing(*args: Any) -> dict[str, bytes]:
+        calls[0] += 1
+        if os.getpid() != parent and calls[0] > 3:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(*args)
+
+    monkeypatch.setattr(cache_mod, "_texts", failing)
+    checked = _spy(monkeypatch)
+    here = _texts_read_here(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json", "-j", "2") == expected
+    assert checked == [] and read_ahead and here  # read here after the child failed
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_tampered_findings_text_is_never_written_as_stored(dataset: Path, cli: CliRun,
+                                                            ahead: bool,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            request: pytest.FixtureRequest
+                                                            ) -> None:
+    """A warm JSON run writes a stored findings text as it is, so its MAC is all that
+    stands between the store and the output: a text changed in the store is a miss, and
+    its file is checked again, whether the run or its read-ahead child reads it."""
+    if ahead:
+        request.getfixturevalue("read_ahead")
+    _, cold, _ = cli("check", str(dataset), "-f", "json", "-j", "2")
     db = sqlite3.connect(_store(dataset))
-    changed = db.execute("UPDATE renderings SET text = replace(text, 'violation', 'possible')"
-                         ).rowcount
+    changed = db.execute("UPDATE findings SET findings = replace(findings, 'violation', "
+                         "'possible') WHERE findings LIKE '%violation%'").rowcount
     db.commit()
     db.close()
     assert changed > 10
     checked = _spy(monkeypatch)
-    assert cli("check", str(dataset), "-f", "json")[1] == cold  # the findings row serves
-    assert checked == []
+    assert cli("check", str(dataset), "-f", "json", "-j", "2")[1] == cold
+    assert len(checked) == changed
 
 
 def test_a_warm_json_run_names_what_fails_it(dataset: Path, cli: CliRun) -> None:
@@ -381,7 +467,7 @@ def test_an_unusable_cache_is_switched_off_with_one_warning(dataset: Path, cli: 
             self.db = db
 
         def execute(self, sql: str, *args: object) -> object:
-            if "FROM findings" in sql or "FROM renderings" in sql:
+            if "FROM findings" in sql:
                 raise sqlite3.OperationalError("disk I/O error")
             return self.db.execute(sql, *args)
 
@@ -439,11 +525,10 @@ def test_one_index_file_with_one_mac(dataset: Path, monkeypatch: pytest.MonkeyPa
 
 def test_findings_sealed_with_the_json_text_decode_to_the_same(tmp_path: Path) -> None:
     """A worker sends, and the cache keeps, the JSON output's text of a file's findings
-    as their encoding too (``Rendering.is_findings``). That text escapes C1, bidi and
+    as their encoding too (``findings_json``). That text escapes C1, bidi and
     line-separator characters (D11): it must still decode to the very same findings, or
     a warm run in another format would show other words than a cold one."""
-    from ihltag.formats.jsonout import render_findings
-    from ihltag.results import ActorRef, Evaluation, WarCrime
+    from ihltag.results import ActorRef, Evaluation, WarCrime, findings_json
 
     odd = "a\u202eb\x85c\u2028d\x7fe \u00e9 \"q\" \\"
     finding = Finding("CIHL-1", f"Title {odd}", "violation", 0,
@@ -454,10 +539,10 @@ def test_findings_sealed_with_the_json_text_decode_to_the_same(tmp_path: Path) -
                       (), f"note {odd}", True, (WarCrime("8(2)(e)(i)", f"text {odd}"),), ("target",))
     result = FileResult("f.yaml", "mli-x", [], (1, 0))
     result.findings = [finding]
-    text = render_findings([finding])
+    text = findings_json([finding])
     assert "\u202e" not in text and "\\u202e" in text  # escaped in the JSON text
-    cache_mod.seal(result, text)
+    cache_mod.seal(result)
     meta, found = cache_mod.encode(result)
     assert found == text  # one text, not two
-    back = cache_mod.decode("f.yaml", meta, found, text)
+    back = cache_mod.decode("f.yaml", meta, found)
     assert back.findings == [finding]

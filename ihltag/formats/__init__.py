@@ -16,25 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from ihltag.results import CheckRun, FileResult, Finding
+    from ihltag.results import CheckRun, FileResult
 
 
 @dataclass(frozen=True)
 class Rendering:
-    """A reporter's text for a file's findings that depends on the findings alone, so
-    that it can be made in the worker, stored with the result, and written as is by a
-    warm run (no decoding, no re-encoding). ``name`` (format and version) is its key in
-    the cache; ``render`` makes it; ``write`` writes an unchanged file that has no
-    diagnostic from it alone: (shown path, incident id, the stored text as UTF-8 bytes,
-    which are written as they are: a warm run that shows every finding moves ~300 MB of
-    them at 100k files). ``is_findings``: the text is JSON of the findings'
-    ``as_dict``, so it decodes to them and serves as their encoding too (a worker sends,
-    and the cache keeps, one text per file, not two)."""
+    """A reporter that writes a file's findings as their JSON text
+    (``ihltag.results.findings_json``), the text the cache stores: a warm run hands it
+    an unchanged file that has no diagnostic as that stored text alone, never decoded
+    nor encoded again (~300 MB of it at 100k files). ``write``: (shown path, incident
+    id, the text as UTF-8 bytes), written as they are."""
 
-    name: str
-    render: Callable[[list[Finding]], str]
     write: Callable[[str, str, bytes], None]
-    is_findings: bool = False
 
 
 class Reporter(Protocol):
