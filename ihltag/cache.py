@@ -353,9 +353,10 @@ class ReadAhead:
     at the files and writes the output: reading and checking them is a third of a warm
     run that writes every finding, which otherwise leaves the second core idle.
 
-    The child is forked when the store is opened, before the index is read, so that
-    neither process copies the other's pages (the index is most of a warm run's memory,
-    and every object touched after a fork is a page copied). It reads the index itself,
+    The child is forked before the store is opened, so that it inherits no SQLite
+    connection, and before the index is read, so that neither process copies the
+    other's pages (the index is most of a warm run's memory, and every object touched
+    after a fork is a page copied). It reads the index itself,
     sends the keys it will read (``stored_order``), then each batch's texts from its own
     read-only connection, checked as ``Cache.texts`` checks them, one marshalled dict per
     batch through a pipe. If it fails or dies, the rest is read here: it can make a run
@@ -534,6 +535,9 @@ class Cache:
 
     def _off(self, why: str) -> None:
         log.warning("ihltag: the cache in %s is %s", self.folder, why)
+        if self.ahead is not None:
+            self.ahead.close()
+            self.ahead = None
         if self.db is not None:
             self.db.close()
         self.db = None
@@ -646,6 +650,14 @@ class Cache:
     def _open(self) -> None:
         path = self._prepare()
         self._prune_corrupt(_CORRUPT_TTL)
+        if self._wanted is not None and hasattr(os, "fork"):
+            # forked before this process opens the store (the child inherits no SQLite
+            # connection, and no lock it would think it held) and before the index is
+            # read (neither process copies the other's pages)
+            try:
+                self.ahead = ReadAhead(self, self._wanted)
+            except OSError:  # pragma: no cover - no process to spare: read here
+                pass
         try:
             self.db = self._connect(path)
         except sqlite3.Error as exc:
@@ -662,11 +674,6 @@ class Cache:
             self._set_aside(path)
             path = self._prepare()
             self.db = self._connect(path)
-        if self._wanted is not None and hasattr(os, "fork"):
-            try:  # forked before the index is read: neither process copies the other's
-                self.ahead = ReadAhead(self, self._wanted)
-            except OSError:  # pragma: no cover - no process to spare: read here
-                pass
         self._load()
 
     def _load(self) -> None:
