@@ -356,17 +356,20 @@ class ReadAhead:
     The child is forked before the store is opened, so that it inherits no SQLite
     connection, and before the index is read, so that neither process copies the
     other's pages (the index is most of a warm run's memory, and every object touched
-    after a fork is a page copied). It reads the index itself,
-    sends the keys it will read (``stored_order``), then each batch's texts from its own
-    read-only connection, checked as ``Cache.texts`` checks them, one marshalled dict per
-    batch through a pipe. If it fails or dies, the rest is read here: it can make a run
-    faster, never different."""
+    after a fork is a page copied). This process then sends it the keys to read, in
+    order (``start``); the child reads each batch's texts from its own read-only
+    connection, checks them as ``Cache.texts`` does, and sends them back through a pipe,
+    one marshalled dict per batch. It reads ahead of the output while this process is
+    still looking at the files, holding up to ``_AHEAD_BYTES`` that the pipe has not
+    taken yet. If it fails or dies, the rest is read here: it can make a run faster,
+    never different."""
 
     def __init__(self, cache: Cache, wanted: Ahead) -> None:
-        self.cache, self.size, self.next = cache, wanted.size, 0
+        self.cache, self.wanted, self.next = cache, wanted, 0
         self.order: list[str] = []
         self.position: dict[str, int] = {}
         read, write = os.pipe()
+        keys_read, self.keys = os.pipe()
         try:
             import fcntl
 
@@ -376,18 +379,27 @@ class ReadAhead:
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - the child (its output is what is tested)
             os.close(read)
-            _serve(cache, wanted, write)
+            os.close(self.keys)
+            _serve(cache.folder / STORE, cache._tag, wanted.size, keys_read, write)
         os.close(write)
+        os.close(keys_read)
         self.pipe: Any = os.fdopen(read, "rb", buffering=1 << 20)
 
-    def begin(self) -> bool:
-        """The keys the child reads, in order (``order``, ``position``); False when it
-        reads none (too few, or it failed)."""
-        order = self._frame()
-        if type(order) is not list or not order:
+    def start(self, order: list[str]) -> bool:
+        """Send the child the keys to read, in the order they will be asked for: those
+        ``Cache.stored_order`` gives (``order``, ``position``). False, and no child,
+        when there are too few to be worth it."""
+        keys, self.keys = self.keys, -1
+        try:
+            with os.fdopen(keys, "wb") as out:
+                if len(order) >= self.wanted.least * self.wanted.size:
+                    out.write(marshal.dumps(order))
+                    self.order = order
+        except OSError:  # the child is gone
+            self.order = []
+        if not self.order:
             self._stop()
             return False
-        self.order = order
         self.position = {k: i for i, k in enumerate(order)}
         return True
 
@@ -395,6 +407,7 @@ class ReadAhead:
         """The texts of the keys ``order[batch * size:(batch + 1) * size]``: the child's,
         or read here once it is gone (batches are asked for in order; one that is
         passed over was not needed)."""
+        size = self.wanted.size
         while self.pipe is not None and self.next <= batch:
             frame = self._frame()
             self.next += 1
@@ -402,7 +415,7 @@ class ReadAhead:
                 self._stop()
             elif self.next - 1 == batch:
                 return frame
-        return self.cache.texts(self.order[batch * self.size:(batch + 1) * self.size])
+        return self.cache.texts(self.order[batch * size:(batch + 1) * size])
 
     def _frame(self) -> object:
         try:
@@ -416,6 +429,9 @@ class ReadAhead:
         if self.pipe is not None:
             self.pipe.close()
             self.pipe = None
+        if self.keys >= 0:
+            os.close(self.keys)
+            self.keys = -1
 
     def close(self) -> None:
         """Stop the child, done or not, and reap it."""
@@ -430,30 +446,58 @@ class ReadAhead:
             pass
 
 
-def _serve(cache: Cache, wanted: Ahead, pipe: int) -> None:  # pragma: no cover - the child
-    """The child of ``ReadAhead``: never returns, never touches the parent's connection
-    or output (``os._exit``: no buffer of the parent's is flushed, no handler run)."""
+_AHEAD_BYTES = 96 << 20  # what the read-ahead child holds at most, beyond the pipe
+
+
+def _serve(path: Path, tag: Any, size: int, keys: int, pipe: int
+           ) -> None:  # pragma: no cover - runs in the child
+    """The child of ``ReadAhead``: never returns, never touches the parent's output
+    (``os._exit``: no buffer of the parent's is flushed, no handler run). A thread
+    writes the batches to the pipe as the parent takes them while this one reads
+    ahead (SQLite and the hashing let go of the GIL), holding ``_AHEAD_BYTES`` at most."""
     code = 1
     try:
+        import threading
+        from collections import deque
         from urllib.parse import quote
 
-        with os.fdopen(pipe, "wb", buffering=0) as out:
-            def send(value: Any) -> None:
-                data = marshal.dumps(value)
-                out.write(len(data).to_bytes(8, "little"))
-                out.write(data)
+        with os.fdopen(keys, "rb") as fh:
+            data = fh.read()
+        order = marshal.loads(data) if data else []  # none: too few to be worth it
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+        db.execute("PRAGMA cache_size=-16384")
+        pending: deque[bytes | None] = deque()
+        room = threading.Condition()
+        held = [0]
 
-            cache._load()
-            order = cache.stored_order(wanted.rels)
-            if len(order) < wanted.least * wanted.size:
-                order = []
-            send(order)
-            path = cache.folder / STORE
-            db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
-                                 isolation_level=None)
-            db.execute("PRAGMA cache_size=-16384")
-            for i in range(0, len(order), wanted.size):
-                send(_texts(db, cache._tag, order[i:i + wanted.size]))
+        def write() -> None:
+            while True:
+                with room:
+                    room.wait_for(lambda: bool(pending))
+                    frame = pending.popleft()
+                if frame is None:
+                    return
+                view = memoryview(frame)
+                while view:
+                    view = view[os.write(pipe, view):]
+                with room:
+                    held[0] -= len(frame)
+                    room.notify_all()
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        for i in range(0, len(order), size):
+            found = marshal.dumps(_texts(db, tag, order[i:i + size]))
+            frame = len(found).to_bytes(8, "little") + found
+            with room:
+                room.wait_for(lambda: held[0] <= _AHEAD_BYTES)
+                held[0] += len(frame)
+                pending.append(frame)
+                room.notify_all()
+        with room:
+            pending.append(None)
+            room.notify_all()
+        writer.join()
         code = 0
     except BaseException:  # the parent reads what is left itself
         pass
@@ -675,6 +719,10 @@ class Cache:
             path = self._prepare()
             self.db = self._connect(path)
         self._load()
+        if self.ahead is not None and not self.ahead.start(
+                self.stored_order(self.ahead.wanted.rels)):
+            self.ahead.close()
+            self.ahead = None
 
     def _load(self) -> None:
         """The stat index, if there is one and its MAC checks out (else none: every

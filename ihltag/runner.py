@@ -381,8 +381,7 @@ class _Pass:
             self.plan = _Plan([None] * len(items), jobs=[(p, d, None, None) for p, d in items])
         else:
             self.plan = _consult_cache(cache, items, self.rels)
-            ahead = cache.ahead if cache.ahead is not None and cache.ahead.begin() else None
-            self.stored = _Stored(cache, self.plan, with_findings, ahead)
+            self.stored = _Stored(cache, self.plan, with_findings, cache.ahead)
 
     def go(self, processes: int) -> None:
         """Every file in order: a fresh result from a worker; an unchanged file with no
