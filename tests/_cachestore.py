@@ -1,5 +1,6 @@
-"""Reading and planting the cache's stat index (one file under one MAC), for tests that
-damage or forge a store the way an attacker or a bug could."""
+"""Reading and planting the cache's stat index (one file under one MAC, and the journal
+of its changes since), for tests that damage or forge a store the way an attacker or a
+bug could."""
 
 from __future__ import annotations
 
@@ -11,17 +12,29 @@ from ihltag import cache as cache_mod
 
 
 def read_index(folder: Path) -> dict[str, Any]:
-    data = (folder / cache_mod.INDEX).read_bytes()[16:]
-    form, index = marshal.loads(data)
+    """The index as a run reads it: the file, with its journal's changes."""
+    raw = (folder / cache_mod.INDEX).read_bytes()
+    form, index = marshal.loads(raw[16:])
     assert form == cache_mod._INDEX_FORMAT
+    journal = folder / cache_mod.JOURNAL
+    if journal.exists():
+        form, base, changes = marshal.loads(journal.read_bytes()[16:])
+        if base == raw[:16]:
+            for path, entry in changes.items():
+                if entry is None:
+                    index.pop(path, None)
+                else:
+                    index[path] = entry
     return dict(index)
 
 
 def write_index(folder: Path, index: dict[str, Any], signer: cache_mod.Cache | None = None) -> None:
-    """Replace the index: MAC'd by ``signer`` (a cache holding some user's secret), or,
-    with none, under the MAC it had (which then no longer checks out)."""
+    """Replace the index, with no journal: MAC'd by ``signer`` (a cache holding some
+    user's secret), or, with none, under the MAC it had (which then no longer checks
+    out)."""
     path = folder / cache_mod.INDEX
     data = marshal.dumps((cache_mod._INDEX_FORMAT, index), 4)
     tag = signer._tag(b"s\0", data) if signer is not None else \
         (path.read_bytes()[:16] if path.exists() else b"")
     path.write_bytes(tag + data)
+    (folder / cache_mod.JOURNAL).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ be ignored. ``--jobs`` must not change a byte of the output.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -546,3 +547,101 @@ def test_findings_sealed_with_the_json_text_decode_to_the_same(tmp_path: Path) -
     assert found == text  # one text, not two
     back = cache_mod.decode("f.yaml", meta, found)
     assert back.findings == [finding]
+
+
+def _journal(root: Path) -> dict[str, Any] | None:
+    path = _folder(root) / cache_mod.JOURNAL
+    if not path.exists():
+        return None
+    import marshal
+
+    return dict(marshal.loads(path.read_bytes()[16:])[2])
+
+
+def _edit(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files just written trusted by their stat data, as files changed more than a
+    second before a run are: else every run records the whole fresh dataset again."""
+    monkeypatch.setattr(cache_mod, "_SAFE_NS", 0)
+
+
+def test_a_warm_run_writes_the_index_journal_not_the_whole_index(
+        dataset: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch, settled: None) -> None:
+    """A run that changed a few files writes their rows to the index's journal, bound to
+    the index by its MAC, and leaves the index file as it was; the next run reads both
+    and checks nothing again."""
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    cli("check", str(dataset), "-f", "json")
+    index = _folder(dataset) / cache_mod.INDEX
+    whole = index.read_bytes()
+    assert _journal(dataset) is None
+    edited = sorted(dataset.rglob("mli-*.yaml"))[3]
+    _edit(edited)
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    assert cli("check", str(dataset), "-f", "json") == expected
+    assert index.read_bytes() == whole
+    journal = _journal(dataset)
+    assert journal is not None and edited.relative_to(dataset).as_posix() in journal
+    assert read_index(_folder(dataset))[edited.relative_to(dataset).as_posix()][4] == \
+        hashlib.sha256(edited.read_bytes()).hexdigest()
+    checked = _spy(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json") == expected
+    assert checked == []
+
+
+def test_the_index_is_written_whole_once_its_journal_is_large(dataset: Path,
+                                                             cli: CliRun) -> None:
+    cli("check", str(dataset), "-q")
+    files = sorted(dataset.rglob("mli-*.yaml"))
+    for path in files[: len(files) // cache_mod._JOURNAL_SHARE + 2]:
+        _edit(path)
+    whole = (_folder(dataset) / cache_mod.INDEX).read_bytes()
+    cli("check", str(dataset), "-q")
+    assert _journal(dataset) is None
+    assert (_folder(dataset) / cache_mod.INDEX).read_bytes() != whole
+    assert len(read_index(_folder(dataset))) == len(files)
+
+
+def test_a_damaged_journal_costs_reads_never_a_wrong_result(dataset: Path, cli: CliRun,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            settled: None) -> None:
+    cli("check", str(dataset), "-f", "json")
+    edited = sorted(dataset.rglob("mli-*.yaml"))[5]
+    _edit(edited)
+    cli("check", str(dataset), "-f", "json")
+    journal = _folder(dataset) / cache_mod.JOURNAL
+    assert journal.exists()
+    raw = bytearray(journal.read_bytes())
+    raw[-3] ^= 1
+    journal.write_bytes(bytes(raw))
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    assert cli("check", str(dataset), "-f", "json") == expected
+    assert _journal(dataset) is None  # the index written whole again
+    checked = _spy(monkeypatch)
+    assert cli("check", str(dataset), "-f", "json") == expected
+    assert checked == []
+
+
+def test_a_journal_of_an_older_index_is_passed_over(dataset: Path, cli: CliRun,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    settled: None) -> None:
+    """A crash between writing the index whole and removing its journal leaves a journal
+    of the index before: its changes are in the new index already, and it is ignored."""
+    cli("check", str(dataset), "-q")
+    files = sorted(dataset.rglob("mli-*.yaml"))
+    _edit(files[0])
+    cli("check", str(dataset), "-q")
+    old = (_folder(dataset) / cache_mod.JOURNAL).read_bytes()
+    for path in files[1: len(files) // cache_mod._JOURNAL_SHARE + 3]:
+        _edit(path)
+    cli("check", str(dataset), "-q")
+    assert _journal(dataset) is None
+    (_folder(dataset) / cache_mod.JOURNAL).write_bytes(old)
+    checked = _spy(monkeypatch)
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    assert cli("check", str(dataset), "-f", "json") == expected
+    assert checked == []

@@ -38,7 +38,7 @@ def _state(folder: Path) -> dict[str, str]:
 @pytest.mark.parametrize("where,what", [
     ("dataset", "store"), ("dataset", "gitignore"),
     ("chosen", "store"), ("chosen", "gitignore"), ("chosen", "wal"), ("chosen", "index"),
-    ("chosen", "folder"),
+    ("chosen", "journal"), ("chosen", "folder"),
     ("user", "store"), ("user", "folder"),
 ])
 def test_d13_a_symlink_in_the_cache_never_leads_outside(where: str, what: str, tmp_path: Path,
@@ -70,7 +70,8 @@ def test_d13_a_symlink_in_the_cache_never_leads_outside(where: str, what: str, t
         link, target = {"store": ("cache.sqlite3", "victim.db"),
                         "gitignore": (".gitignore", "created-outside"),
                         "wal": ("cache.sqlite3-wal", "victim-wal"),
-                        "index": ("stat-index", "victim-wal")}[what]
+                        "index": ("stat-index", "victim-wal"),
+                        "journal": ("stat-index.journal", "victim-wal")}[what]
         (folder / link).symlink_to(outside / target)
     before = _state(outside)
     code, out, err = cli(*args)
