@@ -373,9 +373,13 @@ def id_index(root: Path, base: Path, files: Iterable[str] | None = None) -> dict
     if files is None:
         top = str(base)
         files = [display_str(p, top) for p in walk(str(root), str(root))]
+    from collections import Counter
+
+    shown = [f for f in files if f.endswith(SUFFIXES)]  # not a folder that could not be read
+    ids = [f[f.rfind("/") + 1:f.rfind(".")] for f in shown]  # (see ``walk``)
+    counts = Counter(ids)  # counted in C: a warm run over 100k files has ~no duplicate
     index: dict[str, list[str]] = {}
-    for shown in files:
-        if not shown.endswith(SUFFIXES):
-            continue  # a folder that could not be read (see ``walk``)
-        index.setdefault(shown.rsplit("/", 1)[-1].rsplit(".", 1)[0], []).append(shown)
-    return {k: v for k, v in index.items() if len(v) > 1}
+    for rid, f in zip(ids, shown, strict=True):
+        if counts[rid] > 1:
+            index.setdefault(rid, []).append(f)
+    return index
