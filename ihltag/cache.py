@@ -8,10 +8,13 @@ run, an index remembers each path's size, modification and change times, inode a
 content hash, as git's index does, with the key and metadata of its last result; a
 file whose stat data differ, or that was changed within a second of being recorded (a
 change the clock could hide), is read and hashed again. The index is one file beside
-the store (``INDEX``) under one MAC, read and checked whole at start-up and replaced
-whole at the end of a run that changed it: checking 100k rows one by one was a sixth
-of a warm run, and writing it inside the store made SQLite copy it again at each
-checkpoint.
+the store (``INDEX``) under one MAC, read and checked whole at start-up (checking 100k
+rows one by one was a sixth of a warm run), with a journal of the rows changed since it
+was last written (``JOURNAL``, under its own MAC and bound to the index's): a run that
+changed a few files writes their rows, not the whole index, which is written again once
+the journal holds an eighth of it. A file's findings are stored once, as the text the
+JSON output writes (``findings_json``), and a warm run that writes them reads them in a
+child process (``ReadAhead``) while it looks at the files.
 
 Where it lives and why it is trusted. A cache can make a run pass a file that is
 invalid, so it must be as trustworthy as the tool itself:
