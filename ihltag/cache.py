@@ -344,10 +344,11 @@ def _texts(db: sqlite3.Connection, tag: Any, keys: list[str]) -> dict[str, bytes
 
 
 class Ahead(NamedTuple):
-    """What ``ReadAhead`` reads: the texts of the files at ``rels`` (paths in the
-    dataset, in the order they are written), in batches of ``size``, if there are at
-    least ``least`` batches of them."""
+    """What ``ReadAhead`` reads: the stat data of the files at ``paths`` (their paths in
+    the dataset: ``rels``, in the order they are written), then the texts of their
+    findings in batches of ``size``, if there are at least ``least`` batches of them."""
 
+    paths: Sequence[str]
     rels: Sequence[str]
     size: int
     least: int
@@ -361,8 +362,10 @@ class ReadAhead:
     The child is forked before the store is opened, so that it inherits no SQLite
     connection, and before the index is read, so that neither process copies the
     other's pages (the index is most of a warm run's memory, and every object touched
-    after a fork is a page copied). This process then sends it the keys to read, in
-    order (``start``); the child reads each batch's texts from its own read-only
+    after a fork is a page copied). While this process reads the index, the child takes
+    every file's stat data (``stats``: one ``lstat`` each, most of what looking at an
+    unchanged file costs); this process then sends it the keys to read, in order
+    (``start``), and the child reads each batch's texts from its own read-only
     connection, checks them as ``Cache.texts`` does, and sends them back through a pipe,
     one marshalled dict per batch. It reads ahead of the output while this process is
     still looking at the files, holding up to ``_AHEAD_BYTES`` that the pipe has not
@@ -371,6 +374,7 @@ class ReadAhead:
 
     def __init__(self, cache: Cache, wanted: Ahead) -> None:
         self.cache, self.wanted, self.next = cache, wanted, 0
+        self.stated = False  # the stat data, the first thing the child sends, taken
         self.order: list[str] = []
         self.position: dict[str, int] = {}
         read, write = os.pipe()
@@ -385,7 +389,7 @@ class ReadAhead:
         if self.pid == 0:  # pragma: no cover - the child (its output is what is tested)
             os.close(read)
             os.close(self.keys)
-            _serve(cache.folder / STORE, cache._tag, wanted.size, keys_read, write)
+            _serve(cache.folder / STORE, cache._tag, wanted, keys_read, write)
         os.close(write)
         os.close(keys_read)
         self.pipe: Any = os.fdopen(read, "rb", buffering=1 << 20)
@@ -408,11 +412,25 @@ class ReadAhead:
         self.position = {k: i for i, k in enumerate(order)}
         return True
 
+    def stats(self) -> list[tuple[int, int, int, int] | None] | None:
+        """(size, mtime_ns, ctime_ns, inode) of each file of ``paths`` as the child found
+        it (None: not a regular file, or gone), or None when it has not sent them."""
+        if self.stated or self.pipe is None:
+            return None
+        self.stated = True
+        found = self._frame()
+        if type(found) is not list or len(found) != len(self.wanted.paths):
+            self._stop()
+            return None
+        return found
+
     def get(self, batch: int) -> dict[str, bytes]:
         """The texts of the keys ``order[batch * size:(batch + 1) * size]``: the child's,
         or read here once it is gone (batches are asked for in order; one that is
         passed over was not needed)."""
         size = self.wanted.size
+        if not self.stated:
+            self.stats()
         while self.pipe is not None and self.next <= batch:
             frame = self._frame()
             self.next += 1
@@ -454,23 +472,20 @@ class ReadAhead:
 _AHEAD_BYTES = 96 << 20  # what the read-ahead child holds at most, beyond the pipe
 
 
-def _serve(path: Path, tag: Any, size: int, keys: int, pipe: int
+def _serve(path: Path, tag: Any, wanted: Ahead, keys: int, pipe: int
            ) -> None:  # pragma: no cover - runs in the child
     """The child of ``ReadAhead``: never returns, never touches the parent's output
     (``os._exit``: no buffer of the parent's is flushed, no handler run). A thread
-    writes the batches to the pipe as the parent takes them while this one reads
-    ahead (SQLite and the hashing let go of the GIL), holding ``_AHEAD_BYTES`` at most."""
+    writes to the pipe as the parent takes what it sends, and another takes the keys
+    the parent sends meanwhile, while this one looks at the files, then reads ahead
+    (SQLite, ``lstat`` and the hashing let go of the GIL), holding ``_AHEAD_BYTES`` at
+    most."""
     code = 1
     try:
         import threading
         from collections import deque
         from urllib.parse import quote
 
-        with os.fdopen(keys, "rb") as fh:
-            data = fh.read()
-        order = marshal.loads(data) if data else []  # none: too few to be worth it
-        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
-        db.execute("PRAGMA cache_size=-16384")
         pending: deque[bytes | None] = deque()
         room = threading.Condition()
         held = [0]
@@ -489,16 +504,32 @@ def _serve(path: Path, tag: Any, size: int, keys: int, pipe: int
                     held[0] -= len(frame)
                     room.notify_all()
 
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
-        for i in range(0, len(order), size):
-            found = marshal.dumps(_texts(db, tag, order[i:i + size]))
-            frame = len(found).to_bytes(8, "little") + found
+        def send(value: Any) -> None:
+            data = marshal.dumps(value)
+            frame = len(data).to_bytes(8, "little") + data
             with room:
                 room.wait_for(lambda: held[0] <= _AHEAD_BYTES)
                 held[0] += len(frame)
                 pending.append(frame)
                 room.notify_all()
+
+        sent: list[bytes] = []
+
+        def take() -> None:
+            with os.fdopen(keys, "rb") as fh:
+                sent.append(fh.read())
+
+        writer = threading.Thread(target=write, daemon=True)
+        taker = threading.Thread(target=take, daemon=True)
+        writer.start()
+        taker.start()
+        send(_stats(wanted.paths))
+        taker.join()
+        order = marshal.loads(sent[0]) if sent and sent[0] else []  # none: too few
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+        db.execute("PRAGMA cache_size=-16384")
+        for i in range(0, len(order), wanted.size):
+            send(_texts(db, tag, order[i:i + wanted.size]))
         with room:
             pending.append(None)
             room.notify_all()
@@ -508,6 +539,21 @@ def _serve(path: Path, tag: Any, size: int, keys: int, pipe: int
         pass
     finally:
         os._exit(code)
+
+
+def _stats(paths: Sequence[str]) -> list[tuple[int, int, int, int] | None]:
+    """(size, mtime_ns, ctime_ns, inode) of each regular file, None for anything else."""
+    out: list[tuple[int, int, int, int] | None] = []
+    lstat, regular = os.lstat, stat.S_ISREG
+    for path in paths:
+        try:
+            st = lstat(path)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                   if regular(st.st_mode) else None)
+    return out
 
 
 def _diagnostics(file: str, text: str) -> list[Diagnostic]:
@@ -809,30 +855,36 @@ class Cache:
         both times and the inode match (an edit that keeps size and mtime, as ``cp -p``
         makes, changes the ctime), and the file was last changed well before it was
         recorded. The others come back as misses: (position, stat data or None, the
-        recorded content hash when only the salt differs, else None)."""
+        recorded content hash when only the salt differs, else None). The stat data are
+        the read-ahead child's when it took them (``ReadAhead.stats``), else taken here;
+        a miss is looked at again here."""
         keys: list[str | None] = [None] * len(paths)
         quick: list[Quick | None] = [None] * len(paths)
         metas: dict[str, str] = {}
         misses: list[tuple[int, os.stat_result | None, str | None]] = []
         get, salt, lstat, regular = self.index.get, self.salt, os.lstat, stat.S_ISREG
-        for i, path in enumerate(paths):
-            try:
-                st = lstat(path)
-            except OSError:
-                misses.append((i, None, None))
-                continue
+        stats = self.ahead.stats() if self.ahead is not None else None
+        if stats is None:
+            stats = _stats(paths)
+        for i, now in enumerate(stats):
             e = get(rels[i])
-            if (e is not None and e[0] == st.st_size and e[1] == st.st_mtime_ns
-                    and e[2] == st.st_ctime_ns and e[3] == st.st_ino and regular(st.st_mode)
+            if (now is not None and e is not None and e[:4] == now
                     and e[1] < e[5] - _SAFE_NS and e[2] < e[5] - _SAFE_NS):
                 if e[6] == salt:
                     keys[i] = e[7]
                     metas[e[7]] = e[8]
                     quick[i] = e[9]
-                else:  # made with another salt: its content may still be found by key
-                    misses.append((i, st, e[4]))
+                    continue
+                sha = e[4]  # made with another salt: its content may still be found by key
             else:
-                misses.append((i, st, None))
+                sha = None
+            try:  # looked at again, here and now
+                st: os.stat_result | None = lstat(paths[i])
+            except OSError:
+                st = None
+            if st is None or (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != now:
+                sha = None  # changed since: its recorded hash is not its content's
+            misses.append((i, st, sha if st is not None and regular(st.st_mode) else None))
         return Scan(keys, metas, quick, misses)
 
     def knows(self, path: str) -> bool:

@@ -358,7 +358,8 @@ class _Setup:
         return Cache.for_dataset(  # the strict reading (no presumptions): its own results
             self.root, f"{self.pack.digest}\0{_registry_digest(self.root)}\0{_code_digest()}"
             f"\0presumptions={presumptions}", folder,
-            Ahead(rels, _BATCH, _AHEAD) if read_ahead and len(rels) >= _AHEAD * _BATCH
+            Ahead([p for p, _ in self.items], rels, _BATCH, _AHEAD)
+            if read_ahead and len(rels) >= _AHEAD * _BATCH
             else None)
 
 
