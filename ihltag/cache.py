@@ -475,43 +475,14 @@ _AHEAD_BYTES = 96 << 20  # what the read-ahead child holds at most, beyond the p
 def _serve(path: Path, tag: Any, wanted: Ahead, keys: int, pipe: int
            ) -> None:  # pragma: no cover - runs in the child
     """The child of ``ReadAhead``: never returns, never touches the parent's output
-    (``os._exit``: no buffer of the parent's is flushed, no handler run). A thread
-    writes to the pipe as the parent takes what it sends, and another takes the keys
-    the parent sends meanwhile, while this one looks at the files, then reads ahead
-    (SQLite, ``lstat`` and the hashing let go of the GIL), holding ``_AHEAD_BYTES`` at
-    most."""
+    (``os._exit``: no buffer of the parent's is flushed, no handler run). One thread
+    writes to the pipe as the parent takes what it sends (``_Sender``), another takes
+    the keys the parent sends meanwhile, while this one looks at the files, then reads
+    ahead (SQLite, ``lstat`` and the hashing let go of the GIL)."""
     code = 1
     try:
         import threading
-        from collections import deque
         from urllib.parse import quote
-
-        pending: deque[bytes | None] = deque()
-        room = threading.Condition()
-        held = [0]
-
-        def write() -> None:
-            while True:
-                with room:
-                    room.wait_for(lambda: bool(pending))
-                    frame = pending.popleft()
-                if frame is None:
-                    return
-                view = memoryview(frame)
-                while view:
-                    view = view[os.write(pipe, view):]
-                with room:
-                    held[0] -= len(frame)
-                    room.notify_all()
-
-        def send(value: Any) -> None:
-            data = marshal.dumps(value)
-            frame = len(data).to_bytes(8, "little") + data
-            with room:
-                room.wait_for(lambda: held[0] <= _AHEAD_BYTES)
-                held[0] += len(frame)
-                pending.append(frame)
-                room.notify_all()
 
         sent: list[bytes] = []
 
@@ -519,26 +490,68 @@ def _serve(path: Path, tag: Any, wanted: Ahead, keys: int, pipe: int
             with os.fdopen(keys, "rb") as fh:
                 sent.append(fh.read())
 
-        writer = threading.Thread(target=write, daemon=True)
+        sender = _Sender(pipe)
         taker = threading.Thread(target=take, daemon=True)
-        writer.start()
         taker.start()
-        send(_stats(wanted.paths))
+        sender.send(_stats(wanted.paths))
         taker.join()
         order = marshal.loads(sent[0]) if sent and sent[0] else []  # none: too few
         db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
         db.execute("PRAGMA cache_size=-16384")
         for i in range(0, len(order), wanted.size):
-            send(_texts(db, tag, order[i:i + wanted.size]))
-        with room:
-            pending.append(None)
-            room.notify_all()
-        writer.join()
+            sender.send(_texts(db, tag, order[i:i + wanted.size]))
+        sender.close()
         code = 0
     except BaseException:  # the parent reads what is left itself
         pass
     finally:
         os._exit(code)
+
+
+class _Sender:  # pragma: no cover - runs in the read-ahead child
+    """Marshalled frames, each after its length, written to the pipe by a thread as the
+    parent takes them, so that the child goes on reading meanwhile, holding
+    ``_AHEAD_BYTES`` at most."""
+
+    def __init__(self, pipe: int) -> None:
+        import threading
+        from collections import deque
+
+        self.pipe, self.held = pipe, 0
+        self.pending: deque[bytes | None] = deque()
+        self.room = threading.Condition()
+        self.thread = threading.Thread(target=self._write, daemon=True)
+        self.thread.start()
+
+    def send(self, value: Any) -> None:
+        data = marshal.dumps(value)
+        frame = len(data).to_bytes(8, "little") + data
+        with self.room:
+            self.room.wait_for(lambda: self.held <= _AHEAD_BYTES)
+            self.held += len(frame)
+            self.pending.append(frame)
+            self.room.notify_all()
+
+    def close(self) -> None:
+        """Wait until everything sent is written."""
+        with self.room:
+            self.pending.append(None)
+            self.room.notify_all()
+        self.thread.join()
+
+    def _write(self) -> None:
+        while True:
+            with self.room:
+                self.room.wait_for(lambda: bool(self.pending))
+                frame = self.pending.popleft()
+            if frame is None:
+                return
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(self.pipe, view):]
+            with self.room:
+                self.held -= len(frame)
+                self.room.notify_all()
 
 
 def _stats(paths: Sequence[str]) -> list[tuple[int, int, int, int] | None]:

@@ -404,6 +404,55 @@ def test_texts_read_ahead_by_a_child_are_the_same_output(dataset: Path, cli: Cli
         os.kill(read_ahead[0], 0)
 
 
+def test_the_read_ahead_child_takes_the_stat_data(dataset: Path, cli: CliRun,
+                                                  read_ahead: list[int],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child takes every file's stat data while the run reads the index: the run
+    itself looks at no file (one changed since the last run is looked at again)."""
+    expected = cli("check", str(dataset), "-f", "json", "--no-cache")
+    cli("check", str(dataset), "-f", "json", "-j", "2")
+    parent, real, looked = os.getpid(), cache_mod._stats, []
+
+    def spy(paths: Any) -> Any:
+        if os.getpid() == parent:
+            looked.append(len(paths))
+        return real(paths)
+
+    monkeypatch.setattr(cache_mod, "_stats", spy)
+    assert cli("check", str(dataset), "-f", "json", "-j", "2") == expected
+    assert looked == [] and len(read_ahead) == 2
+
+
+def test_a_file_changed_after_the_child_looked_is_never_served_by_its_old_hash(
+        tmp_path: Path) -> None:
+    """The stat data the child took may be older than the file: a file whose row has
+    another salt (its recorded hash would spare reading it) is looked at again, and
+    its recorded hash is used only if it has not changed since."""
+    import time
+
+    path = tmp_path / "a.yaml"
+    path.write_text("x", encoding="utf-8")
+    st = os.lstat(path)
+    seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    store = cache_mod.Cache(tmp_path / "cache", "salt", secret=b"k" * 32)
+    store.index = {"a.yaml": (*seen, "hash of x", time.time_ns() + 10**10, "another salt",
+                              "key", "meta", None)}
+
+    class Child:
+        @staticmethod
+        def stats() -> list[tuple[int, int, int, int]]:
+            return [seen]
+
+    store.ahead = Child()  # type: ignore[assignment]
+    ((_, now, sha),) = store.scan([str(path)], ["a.yaml"]).misses
+    assert sha == "hash of x" and now is not None
+    path.write_text("changed", encoding="utf-8")
+    ((_, now, sha),) = store.scan([str(path)], ["a.yaml"]).misses
+    assert sha is None and now is not None and now.st_size == len("changed")
+    store.ahead = None
+    store.close()
+
+
 def test_a_read_ahead_child_that_fails_changes_nothing(dataset: Path, cli: CliRun,
                                                       read_ahead: list[int],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
