@@ -197,12 +197,6 @@ class FileResult:
         self._findings = None
         self._lazy = (decode, encoded)
 
-    def encoded(self, decode: Callable[[str], list[Finding]]) -> str | None:
-        """The encoded findings held for ``decode``, when they were never decoded."""
-        if self._lazy is not None and self._lazy[0] is decode:
-            return self._lazy[1]
-        return None
-
     def findings_text(self) -> str:
         """The findings' ``findings_json`` text: the one held when they were never
         decoded, else made from them."""

@@ -71,15 +71,24 @@ def _checked(mini_dataset: Path) -> FileResult:
     return r
 
 
-def test_findings_are_typed_and_survive_the_cache_lazily(mini_dataset: Path) -> None:
+def test_findings_are_typed_and_survive_the_cache_lazily(mini_dataset: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     r = _checked(mini_dataset)
     assert r.findings and all(isinstance(f, Finding) for f in r.findings)
     meta, text = cache_mod.encode(r)
+    decoded: list[str] = []
+    real = cache_mod.unpack_findings
+
+    def spy(encoded: str) -> list[Finding]:
+        decoded.append(encoded)
+        return real(encoded)
+
+    monkeypatch.setattr(cache_mod, "unpack_findings", spy)
     back = cache_mod.decode(r.file, meta, text)
-    assert back.encoded(cache_mod.unpack_findings) == text  # not decoded yet
+    assert back.findings_text() == text and decoded == []  # held as text, not decoded
     assert back.counts == r.counts
     assert back.findings == r.findings  # decoded on demand, equal field by field
-    assert back.encoded(cache_mod.unpack_findings) is None
+    assert back.findings == r.findings and decoded == [text]  # once
 
 
 def test_a_sealed_result_encodes_to_the_same_text(mini_dataset: Path) -> None:
