@@ -554,6 +554,17 @@ class _Sender:  # pragma: no cover - runs in the read-ahead child
                 self.room.notify_all()
 
 
+def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What the index compares of a file's stat data: (size, mtime_ns, ctime_ns, inode)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def shows_findings(quick: Quick | None, meta: str) -> bool:
+    """Whether a stored result has findings to read: from its quick counts when it has
+    them, else from its metadata."""
+    return bool(quick[1] or quick[2]) if quick is not None else has_findings(meta)
+
+
 def _stats(paths: Sequence[str]) -> list[tuple[int, int, int, int] | None]:
     """(size, mtime_ns, ctime_ns, inode) of each regular file, None for anything else."""
     out: list[tuple[int, int, int, int] | None] = []
@@ -564,8 +575,7 @@ def _stats(paths: Sequence[str]) -> list[tuple[int, int, int, int] | None]:
         except OSError:
             out.append(None)
             continue
-        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                   if regular(st.st_mode) else None)
+        out.append(stamp(st) if regular(st.st_mode) else None)
     return out
 
 
@@ -895,7 +905,7 @@ class Cache:
                 st: os.stat_result | None = lstat(paths[i])
             except OSError:
                 st = None
-            if st is None or (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != now:
+            if st is None or stamp(st) != now:
                 sha = None  # changed since: its recorded hash is not its content's
             misses.append((i, st, sha if st is not None and regular(st.st_mode) else None))
         return Scan(keys, metas, quick, misses)
@@ -944,8 +954,7 @@ class Cache:
         order = []
         for rel in rels:
             e = get(rel)
-            if e is not None and e[6] == salt and (
-                    e[9][1] or e[9][2] if e[9] is not None else has_findings(e[8])):
+            if e is not None and e[6] == salt and shows_findings(e[9], e[8]):
                 order.append(e[7])
         return order
 

@@ -97,8 +97,9 @@ def _check_job(job: Job) -> tuple[FileResult, State | None]:
 
 
 def _state(st: os.stat_result, raw: bytes) -> tuple[int, int, int, int, str]:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-            hashlib.sha256(raw).hexdigest())
+    from ihltag.cache import stamp
+
+    return (*stamp(st), hashlib.sha256(raw).hexdigest())
 
 
 def _read(path: str) -> tuple[os.stat_result, bytes] | None:
@@ -174,8 +175,9 @@ class _Lookup:
         rel = self.rels[i]
         if sha is not None and st is not None:
             # made with another salt: look the content up without reading it again
-            self.pending.append((i, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                                     sha), None))
+            from ihltag.cache import stamp
+
+            self.pending.append((i, (*stamp(st), sha), None))
         elif st is not None and stat.S_ISREG(st.st_mode) and self.cache.knows(rel):
             read = _read(path)
             if read is None:
@@ -227,15 +229,14 @@ class _Stored:
         self.metas = plan.metas
         self.with_findings = with_findings
         self.ahead = ahead
-        from ihltag.cache import has_findings
+        from ihltag.cache import shows_findings
 
         # the keys whose findings will be read, in order (a file with none needs no read)
         if ahead is not None:  # as the child reads them
             self.order, self.position = ahead.order, ahead.position
         else:
             self.order = [k for k, q in zip(plan.keys, plan.quick, strict=True)
-                          if k is not None and (q[1] or q[2] if q is not None
-                                                else has_findings(plan.metas[k]))
+                          if k is not None and shows_findings(q, plan.metas[k])
                           ] if with_findings else []
             self.position = {k: i for i, k in enumerate(self.order)}
         self.asked: set[str] = set()
@@ -412,8 +413,8 @@ class _Pass:
                 else:
                     text = stored.text(key) if q[1] or q[2] else b"[]"
                 if text is not None:
-                    if findings:
-                        write(item[1], q[0], text)  # type: ignore[misc]
+                    if findings and write is not None:
+                        write(item[1], q[0], text)
                     files, violations, possibles = files + 1, violations + q[1], possibles + q[2]
                     if restamped:
                         self._restamp(i, key)

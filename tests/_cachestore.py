@@ -8,7 +8,10 @@ import marshal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ihltag import cache as cache_mod
+from ihltag.results import Finding
 
 
 def read_index(folder: Path) -> dict[str, Any]:
@@ -38,3 +41,16 @@ def write_index(folder: Path, index: dict[str, Any], signer: cache_mod.Cache | N
         (path.read_bytes()[:16] if path.exists() else b"")
     path.write_bytes(tag + data)
     (folder / cache_mod.JOURNAL).unlink(missing_ok=True)
+
+
+def decodings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every stored findings text decoded (``cache.unpack_findings``) from now on."""
+    decoded: list[str] = []
+    real = cache_mod.unpack_findings
+
+    def spy(encoded: str) -> list[Finding]:
+        decoded.append(encoded)
+        return real(encoded)
+
+    monkeypatch.setattr(cache_mod, "unpack_findings", spy)
+    return decoded

@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from _cachestore import decodings
 from _paths import incident
 
 from ihltag import cache as cache_mod
@@ -76,14 +77,7 @@ def test_findings_are_typed_and_survive_the_cache_lazily(mini_dataset: Path,
     r = _checked(mini_dataset)
     assert r.findings and all(isinstance(f, Finding) for f in r.findings)
     meta, text = cache_mod.encode(r)
-    decoded: list[str] = []
-    real = cache_mod.unpack_findings
-
-    def spy(encoded: str) -> list[Finding]:
-        decoded.append(encoded)
-        return real(encoded)
-
-    monkeypatch.setattr(cache_mod, "unpack_findings", spy)
+    decoded = decodings(monkeypatch)
     back = cache_mod.decode(r.file, meta, text)
     assert back.findings_text() == text and decoded == []  # held as text, not decoded
     assert back.counts == r.counts

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _cachestore import read_index, write_index
+from _cachestore import decodings, read_index, write_index
 from _paths import DATASET, RULES
 
 from ihltag import cache as cache_mod
@@ -323,14 +323,7 @@ def test_a_warm_json_run_writes_the_stored_rendering(dataset: Path, cli: CliRun,
 
     monkeypatch.setattr(runner, "_BATCH", batch)
     code, cold, _ = cli("check", str(dataset), "-f", "json")
-    decoded: list[str] = []
-    real = cache_mod.unpack_findings
-
-    def spy(text: str) -> list[Finding]:
-        decoded.append(text)
-        return real(text)
-
-    monkeypatch.setattr(cache_mod, "unpack_findings", spy)
+    decoded = decodings(monkeypatch)
     real_decode = cache_mod.decode
     results: list[str] = []
 
